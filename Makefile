@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Out-of-tree build and the two commands of the README:
+#   make          build iovnet_pf.ko and iovnet_vf.ko against $(KDIR)
+#   make demo     run the main job in the QEMU lab
+#   make check    every test: static checks, then the lab selftests
+#
+# KDIR defaults to the headers of the lab's Debian 6.12 kernel; point it at
+# any other kernel tree to build for real 82576 hardware.
+
+LAB_KDIR := $(lastword $(sort $(wildcard /lib/modules/6.12.*/build)))
+KDIR ?= $(LAB_KDIR)
+KBUILD_FLAGS := CONFIG_IOVNET_PF=m CONFIG_IOVNET_VF=m
+
+.PHONY: all modules clean setup check check-static demo help
+
+all: modules
+
+modules:
+	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make setup' or set KDIR"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_FLAGS) modules
+
+clean:
+	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -rf pf/shared vf/shared build/lab build/check
+
+setup:
+	tools/lab/setup
+
+check:
+	tools/check
+
+check-static:
+	tools/check --static-only
+
+demo:
+	tools/demo
+
+help:
+	@sed -n '3,10p' Makefile

@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (c) 2026 The iovnet authors */
+
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/if_vlan.h>
+#include <linux/iopoll.h>
+#include <linux/mii.h>
+
+#include "iovnet_pf.h"
+
+/* MDI control: the internal PHY answers at address 1 */
+#define IOVNET_MDIC_DATA	GENMASK(15, 0)
+#define IOVNET_MDIC_REG		GENMASK(20, 16)
+#define IOVNET_MDIC_PHY		GENMASK(25, 21)
+#define IOVNET_MDIC_OP		GENMASK(27, 26)
+#define  IOVNET_MDIC_OP_WRITE	1
+#define  IOVNET_MDIC_OP_READ	2
+#define IOVNET_MDIC_READY	BIT(28)
+#define IOVNET_MDIC_ERROR	BIT(30)
+#define IOVNET_PHY_ADDR		1
+
+static u32 iovnet_pf_queue_regs(const struct iovnet_port *port, unsigned int q,
+				bool tx)
+{
+	return tx ? IOVNET_PF_TXQ_BASE(q) : IOVNET_PF_RXQ_BASE(q);
+}
+
+/* Queue q's causes live in IVAR(q % 8): bytes 0/1 for q < 8, else 2/3 */
+static void iovnet_pf_map_queue(struct iovnet_port *port, unsigned int q,
+				unsigned int vector)
+{
+	unsigned int shift = q < 8 ? 0 : 16;
+	u32 ivar, entry = vector | IOVNET_IVAR_VALID;
+
+	ivar = iovnet_rd32(port, IOVNET_IVAR(q % 8));
+	ivar &= ~(0xffffU << shift);
+	ivar |= (entry | entry << 8) << shift;
+	iovnet_wr32(port, IOVNET_IVAR(q % 8), ivar);
+}
+
+const struct iovnet_port_ops iovnet_pf_port_ops = {
+	.queue_regs = iovnet_pf_queue_regs,
+	.map_queue = iovnet_pf_map_queue,
+};
+
+static int iovnet_pf_mdic(struct iovnet_pf *pf, u32 op, u32 reg, u16 *data)
+{
+	u32 mdic;
+	int err;
+
+	pf_wr32(pf, IOVNET_MDIC, FIELD_PREP(IOVNET_MDIC_DATA, *data) |
+		FIELD_PREP(IOVNET_MDIC_REG, reg) |
+		FIELD_PREP(IOVNET_MDIC_PHY, IOVNET_PHY_ADDR) |
+		FIELD_PREP(IOVNET_MDIC_OP, op));
+	err = readl_poll_timeout(pf->hw + IOVNET_MDIC, mdic,
+				 mdic & IOVNET_MDIC_READY, 50, 10000);
+	if (err)
+		return err;
+	if (mdic & IOVNET_MDIC_ERROR)
+		return -EIO;
+	*data = FIELD_GET(IOVNET_MDIC_DATA, mdic);
+	return 0;
+}
+
+/* Advertise every speed and restart autonegotiation */
+static int iovnet_pf_phy_start(struct iovnet_pf *pf)
+{
+	u16 bmcr;
+	int err;
+
+	err = iovnet_pf_mdic(pf, IOVNET_MDIC_OP_READ, MII_BMCR, &bmcr);
+	if (err)
+		return err;
+	bmcr &= ~(BMCR_PDOWN | BMCR_ISOLATE);
+	bmcr |= BMCR_ANENABLE | BMCR_ANRESTART;
+	return iovnet_pf_mdic(pf, IOVNET_MDIC_OP_WRITE, MII_BMCR, &bmcr);
+}
+
+/**
+ * iovnet_pf_hw_reset() - quiesce the device and reset its MAC
+ * @pf: the PF
+ *
+ * Return: 0 or -EIO when the device does not come out of reset.
+ */
+int iovnet_pf_hw_reset(struct iovnet_pf *pf)
+{
+	u32 val;
+	int err;
+
+	pf_wr32(pf, IOVNET_IMC, ~0U);
+	pf_wr32(pf, IOVNET_EIMC, ~0U);
+	pf_wr32(pf, IOVNET_RCTL, 0);
+	pf_wr32(pf, IOVNET_TCTL, IOVNET_TCTL_PSP);
+	pf_flush(pf);
+	/* Let DMA in flight finish before the master is disabled */
+	usleep_range(10000, 11000);
+
+	pf_wr32(pf, IOVNET_CTRL,
+		pf_rd32(pf, IOVNET_CTRL) | IOVNET_CTRL_GIO_MASTER_DIS);
+	if (readl_poll_timeout(pf->hw + IOVNET_STATUS, val,
+			       !(val & IOVNET_STATUS_GIO_MASTER_EN), 100, 10000))
+		dev_dbg(&pf->pdev->dev, "master requests still pending\n");
+
+	pf_wr32(pf, IOVNET_CTRL, pf_rd32(pf, IOVNET_CTRL) | IOVNET_CTRL_RST);
+	/* The datasheet asks for 1 ms before the device is accessed again */
+	usleep_range(1000, 2000);
+	err = readl_poll_timeout(pf->hw + IOVNET_CTRL, val,
+				 !(val & IOVNET_CTRL_RST), 100, 100000);
+	if (err) {
+		dev_err(&pf->pdev->dev, "device did not leave reset\n");
+		return -EIO;
+	}
+	/*
+	 * Real parts set EECD.AUTO_RD once the NVM words are loaded; the QEMU
+	 * model never does, so this is a bounded wait and not an error.
+	 */
+	if (readl_poll_timeout(pf->hw + IOVNET_EECD, val,
+			       val & IOVNET_EECD_AUTO_RD, 100, 10000))
+		dev_dbg(&pf->pdev->dev, "no NVM auto-read done indication\n");
+
+	pf_wr32(pf, IOVNET_IMC, ~0U);
+	pf_wr32(pf, IOVNET_EIMC, ~0U);
+	pf_rd32(pf, IOVNET_ICR);
+	return 0;
+}
+
+static int iovnet_pf_nvm_read(struct iovnet_pf *pf, u16 word, u16 *data)
+{
+	u32 eerd;
+	int err;
+
+	pf_wr32(pf, IOVNET_EERD, FIELD_PREP(IOVNET_EERD_ADDR, word) |
+		IOVNET_EERD_START);
+	err = readl_poll_timeout(pf->hw + IOVNET_EERD, eerd,
+				 eerd & IOVNET_EERD_DONE, 5, 10000);
+	if (err)
+		return err;
+	*data = FIELD_GET(IOVNET_EERD_DATA, eerd);
+	return 0;
+}
+
+/**
+ * iovnet_pf_hw_read_mac() - read the permanent MAC address
+ * @pf: the PF, just reset
+ *
+ * After reset the device has loaded RAR0 from its NVM; the NVM itself is
+ * the fallback. Leaves @pf->perm_addr zero when neither is valid.
+ */
+void iovnet_pf_hw_read_mac(struct iovnet_pf *pf)
+{
+	u32 ral = pf_rd32(pf, IOVNET_RAL(0)), rah = pf_rd32(pf, IOVNET_RAH(0));
+	u8 addr[ETH_ALEN];
+	unsigned int i;
+	u16 word;
+
+	addr[0] = ral;
+	addr[1] = ral >> 8;
+	addr[2] = ral >> 16;
+	addr[3] = ral >> 24;
+	addr[4] = rah;
+	addr[5] = rah >> 8;
+	if (is_valid_ether_addr(addr)) {
+		ether_addr_copy(pf->perm_addr, addr);
+		return;
+	}
+
+	for (i = 0; i < ETH_ALEN / 2; i++) {
+		if (iovnet_pf_nvm_read(pf, i, &word))
+			return;
+		addr[2 * i] = word;
+		addr[2 * i + 1] = word >> 8;
+	}
+	if (is_valid_ether_addr(addr))
+		ether_addr_copy(pf->perm_addr, addr);
+}
+
+/**
+ * iovnet_pf_set_rar() - program a receive address register
+ * @pf: the PF
+ * @idx: RAR entry
+ * @addr: the address
+ * @valid: whether the entry matches at all
+ */
+void iovnet_pf_set_rar(struct iovnet_pf *pf, unsigned int idx, const u8 *addr,
+		       bool valid)
+{
+	u32 ral = addr[0] | addr[1] << 8 | addr[2] << 16 | addr[3] << 24;
+	u32 rah = addr[4] | addr[5] << 8;
+
+	/* Clear AV first so the entry never matches half written */
+	pf_wr32(pf, IOVNET_RAH(idx), 0);
+	pf_wr32(pf, IOVNET_RAL(idx), ral);
+	if (valid)
+		pf_wr32(pf, IOVNET_RAH(idx), rah | IOVNET_RAH_AV);
+}
+
+/**
+ * iovnet_pf_hw_init() - bring a freshly reset device to a known state
+ * @pf: the PF
+ *
+ * Clears every filter, tells firmware a driver owns the device and starts
+ * link autonegotiation. Does not enable RX or TX.
+ *
+ * Return: 0 or a negative errno.
+ */
+int iovnet_pf_hw_init(struct iovnet_pf *pf)
+{
+	static const u8 zero[ETH_ALEN];
+	unsigned int i;
+	u32 ctrl;
+
+	for (i = 1; i < IOVNET_RAR_ENTRIES; i++)
+		iovnet_pf_set_rar(pf, i, zero, false);
+	for (i = 0; i < IOVNET_MTA_REGS; i++)
+		pf_wr32(pf, IOVNET_MTA(i), 0);
+	for (i = 0; i < IOVNET_VFTA_REGS; i++)
+		pf_wr32(pf, IOVNET_VFTA(i), 0);
+
+	pf_wr32(pf, IOVNET_CTRL_EXT,
+		pf_rd32(pf, IOVNET_CTRL_EXT) | IOVNET_CTRL_EXT_DRV_LOAD);
+
+	/* Autonegotiated speed and duplex, link forced up at the MAC */
+	ctrl = pf_rd32(pf, IOVNET_CTRL);
+	ctrl &= ~(IOVNET_CTRL_FRCSPD | IOVNET_CTRL_FRCDPX |
+		  IOVNET_CTRL_GIO_MASTER_DIS);
+	ctrl |= IOVNET_CTRL_SLU;
+	pf_wr32(pf, IOVNET_CTRL, ctrl);
+
+	return iovnet_pf_phy_start(pf);
+}
+
+/**
+ * iovnet_pf_configure_tx() - global transmit setup
+ * @pf: the PF
+ */
+void iovnet_pf_configure_tx(struct iovnet_pf *pf)
+{
+	pf_wr32(pf, IOVNET_TCTL, IOVNET_TCTL_EN | IOVNET_TCTL_PSP |
+		IOVNET_TCTL_RTLC | FIELD_PREP(IOVNET_TCTL_CT, 0xf) |
+		FIELD_PREP(IOVNET_TCTL_COLD, 0x3f));
+}
+
+/**
+ * iovnet_pf_configure_rss() - program RSS key, redirection table and hashes
+ * @pf: the PF
+ */
+void iovnet_pf_configure_rss(struct iovnet_pf *pf)
+{
+	u32 mrqc = 0;
+	unsigned int i;
+
+	for (i = 0; i < IOVNET_RSS_KEY_SIZE / 4; i++)
+		pf_wr32(pf, IOVNET_RSSRK(i),
+			get_unaligned_le32(&pf->rss_key[4 * i]));
+	for (i = 0; i < IOVNET_RETA_REGS; i++)
+		pf_wr32(pf, IOVNET_RETA(i),
+			get_unaligned_le32(&pf->reta[4 * i]));
+
+	if (pf->port.num_queues > 1)
+		mrqc = FIELD_PREP(IOVNET_MRQC_MRQE, IOVNET_MRQC_MRQE_RSS) |
+		       IOVNET_MRQC_RSS_IPV4 | IOVNET_MRQC_RSS_IPV4_TCP |
+		       IOVNET_MRQC_RSS_IPV6 | IOVNET_MRQC_RSS_IPV6_TCP;
+	pf_wr32(pf, IOVNET_MRQC, mrqc);
+}
+
+/**
+ * iovnet_pf_configure_rx() - global receive setup from the netdev state
+ * @pf: the PF
+ *
+ * Enables the receiver; the rings must already be programmed.
+ */
+void iovnet_pf_configure_rx(struct iovnet_pf *pf)
+{
+	struct net_device *netdev = pf->netdev;
+	u32 rctl, rxcsum, ctrl;
+
+	/* PCSD puts the RSS hash where the packet checksum would be */
+	rxcsum = IOVNET_RXCSUM_PCSD | IOVNET_RXCSUM_CRCOFL;
+	if (netdev->features & NETIF_F_RXCSUM)
+		rxcsum |= IOVNET_RXCSUM_IPOFL | IOVNET_RXCSUM_TUOFL;
+	pf_wr32(pf, IOVNET_RXCSUM, rxcsum);
+
+	ctrl = pf_rd32(pf, IOVNET_CTRL);
+	if (netdev->features & NETIF_F_HW_VLAN_CTAG_RX)
+		ctrl |= IOVNET_CTRL_VME;
+	else
+		ctrl &= ~IOVNET_CTRL_VME;
+	pf_wr32(pf, IOVNET_CTRL, ctrl);
+
+	iovnet_pf_configure_rss(pf);
+
+	pf_wr32(pf, IOVNET_RLPML, netdev->mtu + ETH_HLEN + ETH_FCS_LEN +
+		VLAN_HLEN);
+	rctl = pf_rd32(pf, IOVNET_RCTL);
+	rctl &= ~(IOVNET_RCTL_MO | IOVNET_RCTL_SBP | IOVNET_RCTL_LPE);
+	rctl |= IOVNET_RCTL_BAM | IOVNET_RCTL_SECRC;
+	if (netdev->mtu > ETH_DATA_LEN)
+		rctl |= IOVNET_RCTL_LPE;
+	pf_wr32(pf, IOVNET_RCTL, rctl);
+
+	iovnet_pf_set_rx_mode(netdev);
+	pf_wr32(pf, IOVNET_RCTL, pf_rd32(pf, IOVNET_RCTL) | IOVNET_RCTL_EN);
+}
+
+/* 12-bit MTA hash of address bits 36..47 (RCTL.MO = 0) */
+static u32 iovnet_mta_hash(const u8 *addr)
+{
+	return ((addr[4] >> 4) | (addr[5] << 4)) & 0xfff;
+}
+
+/**
+ * iovnet_pf_set_rx_mode() - sync unicast, multicast and promiscuous state
+ * @netdev: the PF netdev
+ */
+void iovnet_pf_set_rx_mode(struct net_device *netdev)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	u32 mta[IOVNET_MTA_REGS] = {};
+	struct netdev_hw_addr *ha;
+	unsigned int i, rar = 1;
+	u32 rctl;
+
+	rctl = pf_rd32(pf, IOVNET_RCTL) & ~(IOVNET_RCTL_UPE | IOVNET_RCTL_MPE);
+
+	iovnet_pf_set_rar(pf, 0, netdev->dev_addr, true);
+	if (netdev_uc_count(netdev) < IOVNET_RAR_ENTRIES - 1) {
+		netdev_for_each_uc_addr(ha, netdev)
+			iovnet_pf_set_rar(pf, rar++, ha->addr, true);
+	} else {
+		rctl |= IOVNET_RCTL_UPE;
+	}
+	for (; rar < IOVNET_RAR_ENTRIES; rar++)
+		iovnet_pf_set_rar(pf, rar, netdev->dev_addr, false);
+
+	if (netdev->flags & IFF_PROMISC)
+		rctl |= IOVNET_RCTL_UPE | IOVNET_RCTL_MPE;
+	else if (netdev->flags & IFF_ALLMULTI)
+		rctl |= IOVNET_RCTL_MPE;
+
+	netdev_for_each_mc_addr(ha, netdev) {
+		u32 hash = iovnet_mta_hash(ha->addr);
+
+		mta[hash >> 5] |= BIT(hash & 31);
+	}
+	for (i = 0; i < IOVNET_MTA_REGS; i++)
+		pf_wr32(pf, IOVNET_MTA(i), mta[i]);
+
+	pf_wr32(pf, IOVNET_RCTL, rctl);
+}
+
+/**
+ * iovnet_pf_link_check() - read link state into @pf
+ * @pf: the PF
+ *
+ * Return: true when the link is up.
+ */
+bool iovnet_pf_link_check(struct iovnet_pf *pf)
+{
+	u32 status = pf_rd32(pf, IOVNET_STATUS);
+
+	if (!(status & IOVNET_STATUS_LU))
+		return false;
+
+	switch (FIELD_GET(IOVNET_STATUS_SPEED, status)) {
+	case IOVNET_STATUS_SPEED_10:
+		pf->link_speed = SPEED_10;
+		break;
+	case IOVNET_STATUS_SPEED_100:
+		pf->link_speed = SPEED_100;
+		break;
+	default:
+		pf->link_speed = SPEED_1000;
+		break;
+	}
+	pf->link_duplex = status & IOVNET_STATUS_FD ? DUPLEX_FULL : DUPLEX_HALF;
+	return true;
+}
+
+static u64 iovnet_pf_rd64(struct iovnet_pf *pf, u32 lo, u32 hi)
+{
+	u64 val = pf_rd32(pf, lo);
+
+	/* Reading the high half clears the pair */
+	return val | (u64)pf_rd32(pf, hi) << 32;
+}
+
+/**
+ * iovnet_pf_update_hw_stats() - fold the clear-on-read MAC counters in
+ * @pf: the PF
+ */
+void iovnet_pf_update_hw_stats(struct iovnet_pf *pf)
+{
+	struct iovnet_pf_hw_stats *s = &pf->hw_stats;
+
+	spin_lock_bh(&pf->stats_lock);
+	s->crcerrs += pf_rd32(pf, IOVNET_CRCERRS);
+	s->algnerrc += pf_rd32(pf, IOVNET_ALGNERRC);
+	s->rxerrc += pf_rd32(pf, IOVNET_RXERRC);
+	s->mpc += pf_rd32(pf, IOVNET_MPC);
+	s->scc += pf_rd32(pf, IOVNET_SCC);
+	s->ecol += pf_rd32(pf, IOVNET_ECOL);
+	s->mcc += pf_rd32(pf, IOVNET_MCC);
+	s->latecol += pf_rd32(pf, IOVNET_LATECOL);
+	s->colc += pf_rd32(pf, IOVNET_COLC);
+	s->dc += pf_rd32(pf, IOVNET_DC);
+	s->rlec += pf_rd32(pf, IOVNET_RLEC);
+	s->xonrxc += pf_rd32(pf, IOVNET_XONRXC);
+	s->xontxc += pf_rd32(pf, IOVNET_XONTXC);
+	s->xoffrxc += pf_rd32(pf, IOVNET_XOFFRXC);
+	s->xofftxc += pf_rd32(pf, IOVNET_XOFFTXC);
+	s->prc64 += pf_rd32(pf, IOVNET_PRC64);
+	s->prc127 += pf_rd32(pf, IOVNET_PRC127);
+	s->prc255 += pf_rd32(pf, IOVNET_PRC255);
+	s->prc511 += pf_rd32(pf, IOVNET_PRC511);
+	s->prc1023 += pf_rd32(pf, IOVNET_PRC1023);
+	s->prc1522 += pf_rd32(pf, IOVNET_PRC1522);
+	s->gprc += pf_rd32(pf, IOVNET_GPRC);
+	s->bprc += pf_rd32(pf, IOVNET_BPRC);
+	s->mprc += pf_rd32(pf, IOVNET_MPRC);
+	s->gptc += pf_rd32(pf, IOVNET_GPTC);
+	s->gorc += iovnet_pf_rd64(pf, IOVNET_GORCL, IOVNET_GORCH);
+	s->gotc += iovnet_pf_rd64(pf, IOVNET_GOTCL, IOVNET_GOTCH);
+	s->rnbc += pf_rd32(pf, IOVNET_RNBC);
+	s->ruc += pf_rd32(pf, IOVNET_RUC);
+	s->rfc += pf_rd32(pf, IOVNET_RFC);
+	s->roc += pf_rd32(pf, IOVNET_ROC);
+	s->rjc += pf_rd32(pf, IOVNET_RJC);
+	s->tor += iovnet_pf_rd64(pf, IOVNET_TORL, IOVNET_TORH);
+	s->tot += iovnet_pf_rd64(pf, IOVNET_TOTL, IOVNET_TOTH);
+	s->tpr += pf_rd32(pf, IOVNET_TPR);
+	s->tpt += pf_rd32(pf, IOVNET_TPT);
+	s->ptc64 += pf_rd32(pf, IOVNET_PTC64);
+	s->ptc127 += pf_rd32(pf, IOVNET_PTC127);
+	s->ptc255 += pf_rd32(pf, IOVNET_PTC255);
+	s->ptc511 += pf_rd32(pf, IOVNET_PTC511);
+	s->ptc1023 += pf_rd32(pf, IOVNET_PTC1023);
+	s->ptc1522 += pf_rd32(pf, IOVNET_PTC1522);
+	s->mptc += pf_rd32(pf, IOVNET_MPTC);
+	s->bptc += pf_rd32(pf, IOVNET_BPTC);
+	s->tsctc += pf_rd32(pf, IOVNET_TSCTC);
+	s->tsctfc += pf_rd32(pf, IOVNET_TSCTFC);
+	spin_unlock_bh(&pf->stats_lock);
+}

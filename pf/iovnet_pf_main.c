@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (c) 2026 The iovnet authors */
+
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/module.h>
+#include <linux/rtnetlink.h>
+
+#include "iovnet_pf.h"
+
+static void iovnet_pf_rss_defaults(struct iovnet_pf *pf)
+{
+	unsigned int i;
+
+	netdev_rss_key_fill(pf->rss_key, sizeof(pf->rss_key));
+	for (i = 0; i < IOVNET_RETA_SIZE; i++)
+		pf->reta[i] = ethtool_rxfh_indir_default(i, pf->port.num_queues);
+}
+
+static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct net_device *netdev;
+	struct iovnet_pf *pf;
+	int err;
+
+	err = pci_enable_device_mem(pdev);
+	if (err)
+		return err;
+
+	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (err) {
+		dev_err(&pdev->dev, "no usable DMA configuration\n");
+		goto err_disable;
+	}
+
+	err = pci_request_mem_regions(pdev, IOVNET_PF_DRV_NAME);
+	if (err)
+		goto err_disable;
+	pci_set_master(pdev);
+
+	netdev = alloc_etherdev_mq(sizeof(*pf), IOVNET_PF_MAX_QUEUES);
+	if (!netdev) {
+		err = -ENOMEM;
+		goto err_regions;
+	}
+	SET_NETDEV_DEV(netdev, &pdev->dev);
+	pf = netdev_priv(netdev);
+	pf->pdev = pdev;
+	pf->netdev = netdev;
+	pci_set_drvdata(pdev, pf);
+	spin_lock_init(&pf->stats_lock);
+	INIT_DELAYED_WORK(&pf->service_task, iovnet_pf_service_task);
+	set_bit(IOVNET_PF_DOWN, pf->state);
+
+	pf->hw = pci_iomap(pdev, 0, 0);
+	if (!pf->hw) {
+		err = -EIO;
+		goto err_netdev;
+	}
+	iovnet_port_init(&pf->port, netdev, pdev, pf->hw, &iovnet_pf_port_ops,
+			 IOVNET_PF_MAX_QUEUES, IOVNET_PF_OTHER_VECTOR + 1);
+
+	err = iovnet_pf_hw_reset(pf);
+	if (err)
+		goto err_unmap;
+
+	iovnet_pf_hw_read_mac(pf);
+	if (is_valid_ether_addr(pf->perm_addr)) {
+		eth_hw_addr_set(netdev, pf->perm_addr);
+		ether_addr_copy(netdev->perm_addr, pf->perm_addr);
+	} else {
+		dev_warn(&pdev->dev, "no valid MAC address, using a random one\n");
+		eth_hw_addr_random(netdev);
+	}
+
+	err = iovnet_pf_hw_init(pf);
+	if (err) {
+		dev_err(&pdev->dev, "PHY does not answer: %d\n", err);
+		goto err_unmap;
+	}
+
+	err = iovnet_pf_irq_init(pf);
+	if (err)
+		goto err_unmap;
+	iovnet_pf_rss_defaults(pf);
+	iovnet_pf_netdev_setup(pf);
+
+	err = register_netdev(netdev);
+	if (err)
+		goto err_irq;
+
+	netif_carrier_off(netdev);
+	iovnet_pf_irq_enable(pf);
+	queue_delayed_work(system_wq, &pf->service_task, 0);
+
+	netdev_info(netdev, "Intel 82576 PF at %s, %pM, %u queue pairs\n",
+		    pci_name(pdev), netdev->dev_addr, pf->port.max_queues);
+	return 0;
+
+err_irq:
+	iovnet_pf_irq_disable(pf);
+	iovnet_pf_irq_fini(pf);
+err_unmap:
+	pci_iounmap(pdev, pf->hw);
+err_netdev:
+	free_netdev(netdev);
+err_regions:
+	pci_release_mem_regions(pdev);
+err_disable:
+	pci_disable_device(pdev);
+	return err;
+}
+
+/* Leave the device quiet and tell firmware no driver owns it any more */
+static void iovnet_pf_quiesce(struct iovnet_pf *pf)
+{
+	iovnet_pf_irq_disable(pf);
+	cancel_delayed_work_sync(&pf->service_task);
+	iovnet_pf_hw_reset(pf);
+	pf_wr32(pf, IOVNET_CTRL_EXT,
+		pf_rd32(pf, IOVNET_CTRL_EXT) & ~IOVNET_CTRL_EXT_DRV_LOAD);
+}
+
+static void iovnet_pf_remove(struct pci_dev *pdev)
+{
+	struct iovnet_pf *pf = pci_get_drvdata(pdev);
+
+	set_bit(IOVNET_PF_REMOVING, pf->state);
+	unregister_netdev(pf->netdev);
+	iovnet_pf_quiesce(pf);
+	iovnet_pf_irq_fini(pf);
+	pci_iounmap(pdev, pf->hw);
+	free_netdev(pf->netdev);
+	pci_release_mem_regions(pdev);
+	pci_disable_device(pdev);
+}
+
+static void iovnet_pf_shutdown(struct pci_dev *pdev)
+{
+	struct iovnet_pf *pf = pci_get_drvdata(pdev);
+
+	set_bit(IOVNET_PF_REMOVING, pf->state);
+	rtnl_lock();
+	netif_device_detach(pf->netdev);
+	if (netif_running(pf->netdev))
+		dev_close(pf->netdev);
+	rtnl_unlock();
+	iovnet_pf_quiesce(pf);
+	pci_disable_device(pdev);
+}
+
+static const struct pci_device_id iovnet_pf_pci_tbl[] = {
+	{ PCI_VDEVICE(INTEL, IOVNET_PF_DEVICE_ID) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, iovnet_pf_pci_tbl);
+
+static struct pci_driver iovnet_pf_driver = {
+	.name		= IOVNET_PF_DRV_NAME,
+	.id_table	= iovnet_pf_pci_tbl,
+	.probe		= iovnet_pf_probe,
+	.remove		= iovnet_pf_remove,
+	.shutdown	= iovnet_pf_shutdown,
+};
+module_pci_driver(iovnet_pf_driver);
+
+MODULE_DESCRIPTION("Intel 82576 SR-IOV physical function driver");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (c) 2026 The iovnet authors */
+
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/if_vlan.h>
+
+#include "iovnet_pf.h"
+
+static int iovnet_pf_up(struct iovnet_pf *pf)
+{
+	struct iovnet_port *port = &pf->port;
+	int err;
+
+	err = iovnet_port_alloc(port);
+	if (err)
+		return err;
+
+	err = netif_set_real_num_queues(pf->netdev, port->num_queues,
+					port->num_queues);
+	if (err)
+		goto err_free;
+
+	iovnet_port_configure(port, IOVNET_RX_BUF_LEN);
+	iovnet_pf_configure_tx(pf);
+	iovnet_pf_configure_rx(pf);
+
+	err = iovnet_port_request_irqs(port);
+	if (err)
+		goto err_disable;
+
+	clear_bit(IOVNET_PF_DOWN, pf->state);
+	iovnet_port_start(port);
+	/* Carrier comes from the service task, which looks right away */
+	mod_delayed_work(system_wq, &pf->service_task, 0);
+	return 0;
+
+err_disable:
+	pf_wr32(pf, IOVNET_RCTL, 0);
+	pf_wr32(pf, IOVNET_TCTL, IOVNET_TCTL_PSP);
+err_free:
+	iovnet_port_free(port);
+	return err;
+}
+
+static void iovnet_pf_down(struct iovnet_pf *pf)
+{
+	struct iovnet_port *port = &pf->port;
+
+	set_bit(IOVNET_PF_DOWN, pf->state);
+	netif_carrier_off(pf->netdev);
+	pf->link_up = false;
+
+	pf_wr32(pf, IOVNET_RCTL,
+		pf_rd32(pf, IOVNET_RCTL) & ~IOVNET_RCTL_EN);
+	iovnet_port_stop(port);
+	pf_wr32(pf, IOVNET_TCTL,
+		pf_rd32(pf, IOVNET_TCTL) & ~IOVNET_TCTL_EN);
+	iovnet_port_free_irqs(port);
+	iovnet_port_free(port);
+}
+
+static int iovnet_pf_open(struct net_device *netdev)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+
+	netif_carrier_off(netdev);
+	return iovnet_pf_up(pf);
+}
+
+static int iovnet_pf_stop(struct net_device *netdev)
+{
+	iovnet_pf_down(netdev_priv(netdev));
+	return 0;
+}
+
+static int iovnet_pf_change_mtu(struct net_device *netdev, int new_mtu)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	int err = 0;
+
+	/* The core has checked min_mtu/max_mtu and answered with extack */
+	if (!netif_running(netdev)) {
+		WRITE_ONCE(netdev->mtu, new_mtu);
+		return 0;
+	}
+
+	iovnet_pf_down(pf);
+	WRITE_ONCE(netdev->mtu, new_mtu);
+	err = iovnet_pf_up(pf);
+	if (err)
+		netdev_err(netdev, "cannot restart after MTU change: %d\n", err);
+	return err;
+}
+
+static int iovnet_pf_set_mac(struct net_device *netdev, void *p)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	struct sockaddr *addr = p;
+	int err;
+
+	err = eth_prepare_mac_addr_change(netdev, p);
+	if (err)
+		return err;
+	eth_commit_mac_addr_change(netdev, p);
+	iovnet_pf_set_rar(pf, 0, addr->sa_data, true);
+	return 0;
+}
+
+static int iovnet_pf_set_features(struct net_device *netdev,
+				  netdev_features_t features)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	netdev_features_t changed = netdev->features ^ features;
+
+	netdev->features = features;
+	if (netif_running(netdev) &&
+	    (changed & (NETIF_F_RXCSUM | NETIF_F_HW_VLAN_CTAG_RX))) {
+		/* RXCSUM and CTRL.VME only change what RX reports: no reset */
+		iovnet_pf_configure_rx(pf);
+	}
+	return 1;
+}
+
+static void iovnet_pf_get_stats64(struct net_device *netdev,
+				  struct rtnl_link_stats64 *stats)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	struct iovnet_pf_hw_stats *hw = &pf->hw_stats;
+
+	iovnet_get_stats64(netdev, stats);
+
+	spin_lock_bh(&pf->stats_lock);
+	stats->multicast = hw->mprc;
+	stats->collisions = hw->colc;
+	stats->rx_crc_errors = hw->crcerrs;
+	stats->rx_frame_errors = hw->algnerrc;
+	stats->rx_length_errors = hw->ruc + hw->roc + hw->rlec;
+	stats->rx_missed_errors = hw->mpc;
+	stats->rx_errors += hw->crcerrs + hw->algnerrc + hw->rxerrc +
+			    hw->ruc + hw->roc + hw->rlec;
+	stats->tx_aborted_errors = hw->ecol;
+	stats->tx_window_errors = hw->latecol;
+	stats->tx_errors = hw->ecol + hw->latecol;
+	spin_unlock_bh(&pf->stats_lock);
+}
+
+static const struct net_device_ops iovnet_pf_netdev_ops = {
+	.ndo_open		= iovnet_pf_open,
+	.ndo_stop		= iovnet_pf_stop,
+	.ndo_start_xmit		= iovnet_start_xmit,
+	.ndo_features_check	= iovnet_features_check,
+	.ndo_set_rx_mode	= iovnet_pf_set_rx_mode,
+	.ndo_set_mac_address	= iovnet_pf_set_mac,
+	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_change_mtu		= iovnet_pf_change_mtu,
+	.ndo_set_features	= iovnet_pf_set_features,
+	.ndo_get_stats64	= iovnet_pf_get_stats64,
+};
+
+static void iovnet_pf_link_update(struct iovnet_pf *pf)
+{
+	struct net_device *netdev = pf->netdev;
+	bool up = iovnet_pf_link_check(pf);
+
+	if (up == pf->link_up)
+		return;
+	pf->link_up = up;
+	if (up) {
+		netdev_info(netdev, "link up, %u Mbps, %s duplex\n",
+			    pf->link_speed,
+			    pf->link_duplex == DUPLEX_FULL ? "full" : "half");
+		netif_carrier_on(netdev);
+	} else {
+		netdev_info(netdev, "link down\n");
+		netif_carrier_off(netdev);
+	}
+}
+
+/**
+ * iovnet_pf_service_task() - periodic and interrupt-triggered slow work
+ * @work: the service task's work item
+ *
+ * Follows the link, folds the MAC counters in before they can wrap.
+ */
+void iovnet_pf_service_task(struct work_struct *work)
+{
+	struct iovnet_pf *pf = container_of(to_delayed_work(work),
+					    struct iovnet_pf, service_task);
+
+	iovnet_pf_update_hw_stats(pf);
+
+	rtnl_lock();
+	if (!test_bit(IOVNET_PF_DOWN, pf->state))
+		iovnet_pf_link_update(pf);
+	rtnl_unlock();
+
+	if (!test_bit(IOVNET_PF_REMOVING, pf->state))
+		queue_delayed_work(system_wq, &pf->service_task,
+				   IOVNET_PF_SERVICE_PERIOD);
+}
+
+/**
+ * iovnet_pf_netdev_setup() - fill in the PF netdev before registration
+ * @pf: the PF
+ *
+ * Return: 0.
+ */
+int iovnet_pf_netdev_setup(struct iovnet_pf *pf)
+{
+	struct net_device *netdev = pf->netdev;
+	netdev_features_t csum_tso = NETIF_F_SG | NETIF_F_IP_CSUM |
+				     NETIF_F_IPV6_CSUM | NETIF_F_TSO |
+				     NETIF_F_TSO6;
+
+	netdev->netdev_ops = &iovnet_pf_netdev_ops;
+	netdev->stat_ops = &iovnet_stat_ops;
+	iovnet_pf_set_ethtool_ops(netdev);
+	netdev->watchdog_timeo = 5 * HZ;
+
+	netdev->hw_features = csum_tso | NETIF_F_RXCSUM | NETIF_F_RXHASH |
+			      NETIF_F_HW_VLAN_CTAG_RX |
+			      NETIF_F_HW_VLAN_CTAG_TX;
+	netdev->features = netdev->hw_features | NETIF_F_HIGHDMA;
+	netdev->vlan_features = csum_tso | NETIF_F_HIGHDMA;
+	netdev->priv_flags |= IFF_UNICAST_FLT;
+
+	netdev->min_mtu = ETH_MIN_MTU;
+	netdev->max_mtu = IOVNET_MAX_FRAME - ETH_HLEN - ETH_FCS_LEN - VLAN_HLEN;
+	return 0;
+}
