@@ -111,9 +111,21 @@
 #define IOVNET_RLPML			0x05004
 #define IOVNET_MTA(n)			(0x05200 + 4 * (n))
 #define  IOVNET_MTA_REGS		128
-#define IOVNET_RAL(n)			((n) < 16 ? 0x05400 + 8 * (n) : \
-					 0x054e0 + 8 * ((n) - 16))
-#define IOVNET_RAH(n)			(IOVNET_RAL(n) + 4)
+/* RAR entries 0-15 and 16-23 sit in two separate blocks */
+#define IOVNET_RAL_LO(n)		(0x05400 + 8 * (n))
+#define IOVNET_RAL_HI(n)		(0x054e0 + 8 * ((n) - 16))
+#define IOVNET_RAH_LO(n)		(IOVNET_RAL_LO(n) + 4)
+
+static inline u32 IOVNET_RAL(unsigned int n)
+{
+	return n < 16 ? IOVNET_RAL_LO(n) : IOVNET_RAL_HI(n);
+}
+
+static inline u32 IOVNET_RAH(unsigned int n)
+{
+	return IOVNET_RAL(n) + 4;
+}
+
 #define  IOVNET_RAH_POOLSEL		GENMASK(25, 18)
 #define  IOVNET_RAH_AV			BIT(31)
 #define  IOVNET_RAR_ENTRIES		24

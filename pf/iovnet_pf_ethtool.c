@@ -2,6 +2,7 @@
 /* Copyright (c) 2026 The iovnet authors */
 
 #include <linux/ethtool.h>
+#include <linux/linkmode.h>
 
 #include "iovnet_pf.h"
 
@@ -18,17 +19,21 @@ static int iovnet_pf_get_link_ksettings(struct net_device *netdev,
 					struct ethtool_link_ksettings *ks)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
+	static const int modes[] = {
+		ETHTOOL_LINK_MODE_10baseT_Half_BIT,
+		ETHTOOL_LINK_MODE_10baseT_Full_BIT,
+		ETHTOOL_LINK_MODE_100baseT_Half_BIT,
+		ETHTOOL_LINK_MODE_100baseT_Full_BIT,
+		ETHTOOL_LINK_MODE_1000baseT_Full_BIT,
+		ETHTOOL_LINK_MODE_Autoneg_BIT,
+		ETHTOOL_LINK_MODE_TP_BIT,
+	};
+	unsigned int i;
 
 	ethtool_link_ksettings_zero_link_mode(ks, supported);
-	ethtool_link_ksettings_add_link_mode(ks, supported, 10baseT_Half);
-	ethtool_link_ksettings_add_link_mode(ks, supported, 10baseT_Full);
-	ethtool_link_ksettings_add_link_mode(ks, supported, 100baseT_Half);
-	ethtool_link_ksettings_add_link_mode(ks, supported, 100baseT_Full);
-	ethtool_link_ksettings_add_link_mode(ks, supported, 1000baseT_Full);
-	ethtool_link_ksettings_add_link_mode(ks, supported, Autoneg);
-	ethtool_link_ksettings_add_link_mode(ks, supported, TP);
-	bitmap_copy(ks->link_modes.advertising, ks->link_modes.supported,
-		    __ETHTOOL_LINK_MODE_MASK_NBITS);
+	for (i = 0; i < ARRAY_SIZE(modes); i++)
+		linkmode_set_bit(modes[i], ks->link_modes.supported);
+	linkmode_copy(ks->link_modes.advertising, ks->link_modes.supported);
 
 	ks->base.port = PORT_TP;
 	ks->base.phy_address = 1;
@@ -73,7 +78,7 @@ static const u32 iovnet_pf_dump_regs[] = {
 	IOVNET_RXCSUM, IOVNET_RLPML, IOVNET_MRQC, IOVNET_GPIE, IOVNET_IMS,
 	IOVNET_EIMS, IOVNET_EIAC, IOVNET_IVAR_MISC, IOVNET_IVAR(0),
 	IOVNET_IVAR(1), IOVNET_PF_VT_CTL, IOVNET_PF_DTXSWC, IOVNET_PF_VFRE,
-	IOVNET_PF_VFTE, IOVNET_PF_MBVFIMR, IOVNET_RAL(0), IOVNET_RAH(0),
+	IOVNET_PF_VFTE, IOVNET_PF_MBVFIMR, IOVNET_RAL_LO(0), IOVNET_RAH_LO(0),
 	IOVNET_PF_RXQ_BASE(0) + IOVNET_Q_DCTL,
 	IOVNET_PF_RXQ_BASE(0) + IOVNET_Q_HEAD,
 	IOVNET_PF_RXQ_BASE(0) + IOVNET_Q_TAIL,
