@@ -242,6 +242,11 @@ static void iovnet_tx_write_ctx(struct iovnet_ring *ring,
 	iovnet_ring_advance(ring, &ring->next_to_use);
 }
 
+/*
+ * Maps and writes the data descriptors. @first is the packet's first slot
+ * (its context descriptor, if any): it carries the skb and the last
+ * descriptor for the cleaner, while each slot carries its own mapping.
+ */
 static int iovnet_tx_map(struct iovnet_ring *ring, struct sk_buff *skb,
 			 struct iovnet_tx_buffer *first,
 			 const struct iovnet_tx_offload *off)
@@ -250,7 +255,7 @@ static int iovnet_tx_map(struct iovnet_ring *ring, struct sk_buff *skb,
 		  FIELD_PREP(IOVNET_TXD_DTYP, IOVNET_TXD_DTYP_DATA);
 	unsigned int nr_frags = skb_shinfo(skb)->nr_frags, f = 0;
 	u16 first_idx = ring->next_to_use, ntu = first_idx;
-	struct iovnet_tx_buffer *buf = first;
+	struct iovnet_tx_buffer *buf = &ring->tx_buf[ntu];
 	unsigned int size = skb_headlen(skb);
 	union iovnet_tx_desc *desc = NULL;
 	dma_addr_t dma;
@@ -342,10 +347,10 @@ netdev_tx_t iovnet_start_xmit(struct sk_buff *skb, struct net_device *netdev)
 	if (!skb_is_gso(skb))
 		off.olinfo |= FIELD_PREP(IOVNET_TXD_PAYLEN, skb->len);
 
+	first = &ring->tx_buf[start];
 	if (off.need_ctx)
 		iovnet_tx_write_ctx(ring, skb, &off);
 
-	first = &ring->tx_buf[ring->next_to_use];
 	first->bytecount = off.bytecount;
 	first->gso_segs = off.gso_segs;
 	if (iovnet_tx_map(ring, skb, first, &off)) {
@@ -1140,7 +1145,7 @@ void iovnet_get_stats64(struct net_device *netdev,
 	iovnet_port_sum(port, &rx, &tx);
 	stats->rx_packets = rx.packets;
 	stats->rx_bytes = rx.bytes;
-	stats->rx_errors = rx.rx.frame_err + rx.rx.csum_bad;
+	stats->rx_errors = rx.rx.frame_err;
 	stats->rx_crc_errors = 0;
 	stats->rx_dropped = rx.rx.alloc_fail;
 	stats->tx_packets = tx.packets;

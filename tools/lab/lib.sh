@@ -67,7 +67,7 @@ lab_scan_log() {
 	local f
 	for f in "$@"; do
 		[ -f "$f" ] || continue
-		if grep -nE "$LAB_BAD_LOG" "$f" | head -n 20 | sed "s|^|$f:|" | grep .; then
+		if grep -m 20 -nE "$LAB_BAD_LOG" "$f" | sed "s|^|$f:|" | grep .; then
 			return 1
 		fi
 	done

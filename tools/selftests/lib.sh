@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for the iovnet selftests: KTAP output, polling with a
+# timeout (never a bare sleep), and lab plumbing (load the PF, find its
+# netdev, talk to the link partner in netns "peer").
+
+IOVNET_TOP=${LAB_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+PF_IP=192.168.77.1
+PF_IP6=fd77::1
+PEER_IP=192.168.77.2
+PEER_IP6=fd77::2
+PEER_NS=peer
+
+ktap_pass=0
+ktap_fail=0
+ktap_skip=0
+ktap_num=0
+
+ktap_header() {	# PLAN
+	echo "KTAP version 1"
+	echo "1..$1"
+}
+
+ktap_info() { printf '# %s\n' "$*"; }
+
+ktap_result() {	# ok|fail|skip DESCRIPTION [REASON]
+	ktap_num=$((ktap_num + 1))
+	case $1 in
+	ok) ktap_pass=$((ktap_pass + 1)); echo "ok $ktap_num $2" ;;
+	fail) ktap_fail=$((ktap_fail + 1)); echo "not ok $ktap_num $2" ;;
+	skip) ktap_skip=$((ktap_skip + 1)); echo "ok $ktap_num $2 # SKIP ${3:-}" ;;
+	esac
+}
+
+# check DESCRIPTION COMMAND...: one test case whose verdict is COMMAND's status
+check() {
+	local desc=$1
+	shift
+	if "$@"; then
+		ktap_result ok "$desc"
+	else
+		ktap_result fail "$desc"
+	fi
+}
+
+ktap_finish() {
+	echo "# Totals: pass:$ktap_pass fail:$ktap_fail xfail:0 xpass:0 skip:$ktap_skip error:0"
+	[ "$ktap_fail" -eq 0 ]
+	exit $?
+}
+
+# Poll COMMAND every 50 ms until it succeeds or SECONDS pass.
+wait_for() {	# SECONDS COMMAND...
+	local deadline=$(( $(date +%s%N) + ${1%.*} * 1000000000 ))
+	shift
+	while ! "$@" 2>/dev/null; do
+		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+
+# Milliseconds taken by wait_for; prints them, fails like wait_for.
+time_until() {	# SECONDS COMMAND...
+	local t0 rc
+	t0=$(date +%s%N)
+	wait_for "$@"
+	rc=$?
+	echo $(( ($(date +%s%N) - t0) / 1000000 ))
+	return $rc
+}
+
+netdev_by_mac() {	# MAC
+	local d
+	for d in /sys/class/net/*; do
+		[ "$(cat "$d/address" 2>/dev/null)" = "$1" ] && { basename "$d"; return 0; }
+	done
+	return 1
+}
+
+carrier_is() {	# IFACE 0|1
+	[ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = "$2" ]
+}
+
+peer() { ip netns exec "$PEER_NS" "$@"; }
+
+module_loaded() { [ -d "/sys/module/$1" ]; }
+
+# Load iovnet_pf (if needed) and set PF_IF to its netdev, once udev has
+# given it its final name.
+pf_load() {
+	if ! module_loaded iovnet_pf; then
+		insmod "$IOVNET_TOP/iovnet_pf.ko" || return 1
+	fi
+	udevadm settle -t 10 2>/dev/null
+	wait_for 10 netdev_by_mac "$LAB_PF_MAC" >/dev/null || return 1
+	PF_IF=$(netdev_by_mac "$LAB_PF_MAC")
+	[ -n "$PF_IF" ]
+}
+
+pf_unload() {
+	module_loaded iovnet_pf || return 0
+	rmmod iovnet_pf
+}
+
+# Addresses, link up, carrier within 10 s.
+pf_up() {
+	ip addr replace "$PF_IP/24" dev "$PF_IF" &&
+	ip addr replace "$PF_IP6/64" dev "$PF_IF" nodad &&
+	ip link set "$PF_IF" up &&
+	wait_for 10 carrier_is "$PF_IF" 1
+}
+
+ping_peer() {	# COUNT [extra ping options]
+	local count=$1
+	shift
+	ping -q -c "$count" -i 0.02 -W 2 "$@" "$PEER_IP" >/dev/null
+}
+
+# ping until the peer answers (after a link change the neighbour may be stale)
+wait_ping() {	# SECONDS
+	wait_for "$1" ping -q -c 1 -W 1 "$PEER_IP"
+}
+
+pf_stat() {	# STATISTIC
+	cat "/sys/class/net/$PF_IF/statistics/$1"
+}
+
+# A short iperf3 run; prints the receiver's bits per second.
+iperf_to_peer() {	# SECONDS [iperf3 options]
+	local secs=$1 out
+	shift
+	peer iperf3 -s -1 -D -B "$PEER_IP" --logfile /tmp/iperf3-peer.log || return 1
+	wait_for 5 peer sh -c "ss -ltn | grep -q ':5201 '" || return 1
+	out=$(timeout $((secs + 20)) iperf3 -c "$PEER_IP" -t "$secs" -J \
+	      --connect-timeout 5000 "$@") || return 1
+	python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' <<<"$out"
+}
