@@ -51,11 +51,15 @@
 #define IOVNET_MDIC			0x00020
 #define IOVNET_VET			0x00038
 
-/* Interrupts */
-#define IOVNET_ICR			0x01500
-#define IOVNET_ICS			0x01504
-#define IOVNET_IMS			0x01508
-#define IOVNET_IMC			0x0150c
+/*
+ * Interrupt causes and masks, at the offsets the 82576 shares with earlier
+ * parts (QEMU's model decodes them only here, e1000x_regs.h:134-138).
+ */
+#define IOVNET_ICR			0x000c0
+#define IOVNET_ICS			0x000c8
+#define IOVNET_IMS			0x000d0
+#define IOVNET_IMC			0x000d8
+#define IOVNET_IAM			0x000e0
 #define  IOVNET_ICR_LSC			BIT(2)
 #define  IOVNET_ICR_RXSEQ		BIT(3)
 #define  IOVNET_ICR_VMMB		BIT(8)

@@ -79,7 +79,16 @@ void iovnet_pf_irq_fini(struct iovnet_pf *pf)
  */
 void iovnet_pf_irq_enable(struct iovnet_pf *pf)
 {
-	pf_wr32(pf, IOVNET_EIAC, GENMASK(pf->num_vectors - 1, 1));
+	u32 all = GENMASK(pf->num_vectors - 1, 0);
+
+	/*
+	 * Every vector's EICR bit clears when its message is sent; a bit left
+	 * set would keep that vector from ever firing again.
+	 */
+	pf_wr32(pf, IOVNET_EIAC, all);
+	pf_wr32(pf, IOVNET_EICR, all);
+	/* Causes latched while masked (autoneg at probe) would never re-raise */
+	pf_rd32(pf, IOVNET_ICR);
 	pf_wr32(pf, IOVNET_IMS, IOVNET_PF_OTHER_CAUSES);
 	pf_wr32(pf, IOVNET_EIMS, IOVNET_PF_OTHER_EIMS);
 	pf_flush(pf);

@@ -223,7 +223,7 @@ int iovnet_pf_netdev_setup(struct iovnet_pf *pf)
 			      NETIF_F_HW_VLAN_CTAG_TX;
 	netdev->features = netdev->hw_features | NETIF_F_HIGHDMA;
 	netdev->vlan_features = csum_tso | NETIF_F_HIGHDMA;
-	netdev->priv_flags |= IFF_UNICAST_FLT;
+	netdev->priv_flags |= IFF_UNICAST_FLT | IFF_LIVE_ADDR_CHANGE;
 
 	netdev->min_mtu = ETH_MIN_MTU;
 	netdev->max_mtu = IOVNET_MAX_FRAME - ETH_HLEN - ETH_FCS_LEN - VLAN_HLEN;

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Helpers for tools/lab/run (sourced, not executed).
 
@@ -51,7 +52,8 @@ lab_probe_accel() {
 		fi
 		rm -f "$log" "$log.con"
 	fi
-	printf '%s\n%s\n' "$key" "$out" >"$cache"
+	printf '%s\n%s\n' "$key" "$out" >"$cache.$$"
+	mv "$cache.$$" "$cache"
 	echo "$out"
 }
 
