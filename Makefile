@@ -34,7 +34,7 @@ check-static:
 	tools/check --static-only
 
 demo:
-	tools/demo
+	tools/demo/run
 
 help:
 	@sed -n '3,10p' Makefile
