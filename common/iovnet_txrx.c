@@ -2,6 +2,7 @@
 /* Copyright (c) 2026 The iovnet authors */
 
 #include <linux/etherdevice.h>
+#include <linux/ethtool.h>
 #include <linux/if_vlan.h>
 #include <linux/interrupt.h>
 #include <linux/iopoll.h>
@@ -763,46 +764,60 @@ static void iovnet_ring_stats_read(struct iovnet_ring *ring,
 	} while (u64_stats_fetch_retry(&ring->syncp, start));
 }
 
+/* Free a ring's memory; TX buffers must have been flushed already */
+static void iovnet_ring_free(struct iovnet_ring *ring)
+{
+	if (!ring)
+		return;
+	if (ring->pp) {
+		iovnet_rx_flush(ring);
+		page_pool_destroy(ring->pp);
+	}
+	if (ring->desc)
+		dma_free_coherent(ring->dev, ring->size, ring->desc, ring->dma);
+	kvfree(ring->rx_buf);	/* or tx_buf: same pointer */
+	kfree(ring);
+}
+
+/* Fold a ring's counters into the base; caller holds base_lock */
+static void iovnet_ring_retire(struct iovnet_port *port,
+			       struct iovnet_ring *ring, bool tx)
+{
+	struct iovnet_ring_stats s;
+
+	iovnet_ring_stats_read(ring, &s);
+	iovnet_ring_stats_add(tx ? &port->base_tx : &port->base_rx, &s);
+}
+
 static void iovnet_qvec_free(struct iovnet_port *port, unsigned int q)
 {
 	struct iovnet_qvec *qvec = port->qvecs[q];
-	struct iovnet_ring_stats s;
 
 	if (!qvec)
 		return;
 
 	/* Fold the counters into the base so they survive the rings */
 	spin_lock_bh(&port->base_lock);
-	iovnet_ring_stats_read(qvec->rx, &s);
-	iovnet_ring_stats_add(&port->base_rx, &s);
-	iovnet_ring_stats_read(qvec->tx, &s);
-	iovnet_ring_stats_add(&port->base_tx, &s);
+	if (qvec->rx)
+		iovnet_ring_retire(port, qvec->rx, false);
+	if (qvec->tx)
+		iovnet_ring_retire(port, qvec->tx, true);
 	port->qvecs[q] = NULL;
 	spin_unlock_bh(&port->base_lock);
 
-	if (qvec->rx->pp) {
-		iovnet_rx_flush(qvec->rx);
-		page_pool_destroy(qvec->rx->pp);
-	}
-	if (qvec->rx->desc)
-		dma_free_coherent(qvec->rx->dev, qvec->rx->size, qvec->rx->desc,
-				  qvec->rx->dma);
-	kvfree(qvec->rx->rx_buf);
-	if (qvec->tx->desc)
-		dma_free_coherent(qvec->tx->dev, qvec->tx->size, qvec->tx->desc,
-				  qvec->tx->dma);
-	kvfree(qvec->tx->tx_buf);
+	iovnet_ring_free(qvec->rx);
+	iovnet_ring_free(qvec->tx);
 	netif_napi_del(&qvec->napi);
-	kfree(qvec->tx);
-	kfree(qvec->rx);
 	kfree(qvec);
 }
 
-static struct iovnet_ring *iovnet_ring_new(struct iovnet_port *port,
-					   struct iovnet_qvec *qvec,
-					   unsigned int q, bool tx)
+/* A ring with its descriptors, buffers and (RX) filled page pool */
+static struct iovnet_ring *iovnet_ring_create(struct iovnet_port *port,
+					      struct iovnet_qvec *qvec,
+					      unsigned int q, bool tx, u16 count)
 {
 	struct iovnet_ring *ring = kzalloc(sizeof(*ring), GFP_KERNEL);
+	int err;
 
 	if (!ring)
 		return NULL;
@@ -810,17 +825,22 @@ static struct iovnet_ring *iovnet_ring_new(struct iovnet_port *port,
 	ring->netdev = port->netdev;
 	ring->dev = &port->pdev->dev;
 	ring->queue_index = q;
-	ring->count = tx ? port->tx_ring_count : port->rx_ring_count;
+	ring->count = count;
 	ring->regs = port->hw + port->ops->queue_regs(port, q, tx);
 	ring->tail = ring->regs + IOVNET_Q_TAIL;
 	u64_stats_init(&ring->syncp);
+
+	err = tx ? iovnet_tx_ring_alloc(ring) : iovnet_rx_ring_alloc(port, ring);
+	if (err) {
+		kfree(ring);
+		return NULL;
+	}
 	return ring;
 }
 
 static int iovnet_qvec_alloc(struct iovnet_port *port, unsigned int q)
 {
 	struct iovnet_qvec *qvec;
-	int err = -ENOMEM;
 
 	qvec = kzalloc(sizeof(*qvec), GFP_KERNEL);
 	if (!qvec)
@@ -832,30 +852,71 @@ static int iovnet_qvec_alloc(struct iovnet_port *port, unsigned int q)
 	netif_napi_add(port->netdev, &qvec->napi, iovnet_napi_poll);
 	port->qvecs[q] = qvec;
 
-	qvec->tx = iovnet_ring_new(port, qvec, q, true);
-	qvec->rx = iovnet_ring_new(port, qvec, q, false);
-	if (!qvec->tx || !qvec->rx)
-		goto err;
+	qvec->tx = iovnet_ring_create(port, qvec, q, true, port->tx_ring_count);
+	qvec->rx = iovnet_ring_create(port, qvec, q, false,
+				      port->rx_ring_count);
+	if (!qvec->tx || !qvec->rx) {
+		iovnet_qvec_free(port, q);
+		return -ENOMEM;
+	}
+	return 0;
+}
 
-	err = iovnet_tx_ring_alloc(qvec->tx);
-	if (err)
-		goto err;
-	err = iovnet_rx_ring_alloc(port, qvec->rx);
-	if (err)
-		goto err;
+/**
+ * iovnet_port_resize() - change the ring sizes of a running port
+ * @port: the port, started
+ * @tx_count: descriptors per TX ring
+ * @rx_count: descriptors per RX ring
+ *
+ * All new rings are allocated before the old ones are touched, so a failed
+ * allocation leaves the port running as it was.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int iovnet_port_resize(struct iovnet_port *port, u16 tx_count, u16 rx_count)
+{
+	struct iovnet_ring *tx[IOVNET_MAX_QUEUES] = {};
+	struct iovnet_ring *rx[IOVNET_MAX_QUEUES] = {};
+	unsigned int q;
+
+	for (q = 0; q < port->num_queues; q++) {
+		struct iovnet_qvec *qvec = port->qvecs[q];
+
+		tx[q] = iovnet_ring_create(port, qvec, q, true, tx_count);
+		rx[q] = iovnet_ring_create(port, qvec, q, false, rx_count);
+		if (!tx[q] || !rx[q])
+			goto err;
+	}
+
+	iovnet_port_stop(port);
+	spin_lock_bh(&port->base_lock);
+	for (q = 0; q < port->num_queues; q++) {
+		struct iovnet_qvec *qvec = port->qvecs[q];
+
+		iovnet_ring_retire(port, qvec->tx, true);
+		iovnet_ring_retire(port, qvec->rx, false);
+		swap(qvec->tx, tx[q]);
+		swap(qvec->rx, rx[q]);
+	}
+	spin_unlock_bh(&port->base_lock);
+	port->tx_ring_count = tx_count;
+	port->rx_ring_count = rx_count;
+
+	/* tx[] and rx[] now hold the old rings, stopped and drained */
+	for (q = 0; q < port->num_queues; q++) {
+		iovnet_ring_free(tx[q]);
+		iovnet_ring_free(rx[q]);
+	}
+	iovnet_port_configure(port, port->rx_buf_len);
+	iovnet_port_start(port);
 	return 0;
 
 err:
-	if (!qvec->tx || !qvec->rx) {
-		netif_napi_del(&qvec->napi);
-		port->qvecs[q] = NULL;
-		kfree(qvec->tx);
-		kfree(qvec->rx);
-		kfree(qvec);
-		return err;
+	for (q = 0; q < port->num_queues; q++) {
+		iovnet_ring_free(tx[q]);
+		iovnet_ring_free(rx[q]);
 	}
-	iovnet_qvec_free(port, q);
-	return err;
+	return -ENOMEM;
 }
 
 /**
@@ -949,6 +1010,7 @@ void iovnet_port_configure(struct iovnet_port *port, u32 rx_buf_len)
 {
 	unsigned int q;
 
+	port->rx_buf_len = rx_buf_len;
 	for (q = 0; q < port->num_queues; q++) {
 		struct iovnet_qvec *qvec = port->qvecs[q];
 		struct iovnet_ring *tx = qvec->tx, *rx = qvec->rx;
@@ -1108,9 +1170,14 @@ void iovnet_port_stop(struct iovnet_port *port)
 
 /* Statistics */
 
-static void iovnet_port_sum(struct iovnet_port *port,
-			    struct iovnet_ring_stats *rx,
-			    struct iovnet_ring_stats *tx)
+/**
+ * iovnet_port_sum() - counters of every ring, past and present
+ * @port: the port
+ * @rx: filled with the RX totals
+ * @tx: filled with the TX totals
+ */
+void iovnet_port_sum(struct iovnet_port *port, struct iovnet_ring_stats *rx,
+		     struct iovnet_ring_stats *tx)
 {
 	struct iovnet_ring_stats s;
 	unsigned int q;
@@ -1235,3 +1302,63 @@ const struct netdev_stat_ops iovnet_stat_ops = {
 	.get_queue_stats_tx = iovnet_get_queue_stats_tx,
 	.get_base_stats = iovnet_get_base_stats,
 };
+
+/* ethtool -S: per-queue counters, after the driver's own */
+
+static const char * const iovnet_queue_stat_names[] = {
+	"packets", "bytes",
+};
+
+/**
+ * iovnet_queue_stats_count() - number of per-queue ethtool statistics
+ * @port: the port
+ *
+ * Return: the count, for the queues in use.
+ */
+unsigned int iovnet_queue_stats_count(const struct iovnet_port *port)
+{
+	return 2 * port->num_queues * ARRAY_SIZE(iovnet_queue_stat_names);
+}
+
+/**
+ * iovnet_queue_stats_strings() - names of the per-queue ethtool statistics
+ * @port: the port
+ * @data: where ethtool_sprintf() goes on from
+ */
+void iovnet_queue_stats_strings(const struct iovnet_port *port, u8 **data)
+{
+	static const char * const dir[] = { "tx", "rx" };
+	unsigned int d, q, i;
+
+	for (d = 0; d < ARRAY_SIZE(dir); d++)
+		for (q = 0; q < port->num_queues; q++)
+			for (i = 0; i < ARRAY_SIZE(iovnet_queue_stat_names); i++)
+				ethtool_sprintf(data, "%s_queue_%u_%s", dir[d], q,
+						iovnet_queue_stat_names[i]);
+}
+
+/**
+ * iovnet_queue_stats_values() - values of the per-queue ethtool statistics
+ * @port: the port
+ * @data: where to go on writing
+ */
+void iovnet_queue_stats_values(struct iovnet_port *port, u64 **data)
+{
+	struct iovnet_ring_stats s;
+	unsigned int q, d;
+
+	spin_lock_bh(&port->base_lock);
+	for (d = 0; d < 2; d++) {
+		for (q = 0; q < port->num_queues; q++) {
+			struct iovnet_qvec *qvec = port->qvecs[q];
+
+			memset(&s, 0, sizeof(s));
+			if (qvec)
+				iovnet_ring_stats_read(d ? qvec->rx : qvec->tx,
+						       &s);
+			*(*data)++ = s.packets;
+			*(*data)++ = s.bytes;
+		}
+	}
+	spin_unlock_bh(&port->base_lock);
+}

@@ -136,6 +136,7 @@ struct iovnet_port_ops {
  * @tx_ring_count: descriptors per TX ring
  * @rx_ring_count: descriptors per RX ring
  * @itr_usecs: interrupt throttling interval, 0 for none
+ * @rx_buf_len: bytes the device may write into one RX buffer
  * @qvecs: queue vectors, each owning one TX and one RX ring
  * @base_lock: protects @base_rx and @base_tx
  * @base_rx: RX counters of rings that no longer exist
@@ -152,6 +153,7 @@ struct iovnet_port {
 	u16 tx_ring_count;
 	u16 rx_ring_count;
 	u16 itr_usecs;
+	u32 rx_buf_len;
 	struct iovnet_qvec *qvecs[IOVNET_MAX_QUEUES];
 
 	spinlock_t base_lock;	/* see above */
@@ -188,6 +190,12 @@ void iovnet_port_start(struct iovnet_port *port);
 void iovnet_port_stop(struct iovnet_port *port);
 u32 iovnet_port_eims(const struct iovnet_port *port);
 void iovnet_port_set_itr(struct iovnet_port *port);
+int iovnet_port_resize(struct iovnet_port *port, u16 tx_count, u16 rx_count);
+void iovnet_port_sum(struct iovnet_port *port, struct iovnet_ring_stats *rx,
+		     struct iovnet_ring_stats *tx);
+unsigned int iovnet_queue_stats_count(const struct iovnet_port *port);
+void iovnet_queue_stats_strings(const struct iovnet_port *port, u8 **data);
+void iovnet_queue_stats_values(struct iovnet_port *port, u64 **data);
 
 netdev_tx_t iovnet_start_xmit(struct sk_buff *skb, struct net_device *netdev);
 netdev_features_t iovnet_features_check(struct sk_buff *skb,

@@ -4,6 +4,7 @@
 #ifndef _IOVNET_PF_H_
 #define _IOVNET_PF_H_
 
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
 #include <linux/workqueue.h>
@@ -72,8 +73,13 @@ struct iovnet_pf_hw_stats {
 enum iovnet_pf_state {
 	IOVNET_PF_DOWN,		/* datapath not running */
 	IOVNET_PF_REMOVING,	/* no new work may be scheduled */
+	IOVNET_PF_RESET_REQUESTED,	/* the service task restarts the PF */
 	IOVNET_PF_NBITS,
 };
+
+/* Hash UDP on ports too (TCP always is) */
+#define IOVNET_PF_RSS_UDP4	BIT(0)
+#define IOVNET_PF_RSS_UDP6	BIT(1)
 
 /**
  * struct iovnet_pf - one 82576 physical function
@@ -93,6 +99,10 @@ enum iovnet_pf_state {
  * @hw_stats: accumulated MAC counters
  * @rss_key: RSS hash key
  * @reta: RSS redirection table (queue per entry)
+ * @rss_flags: IOVNET_PF_RSS_* hash field choices
+ * @active_vlans: VLAN IDs the stack asked to receive
+ * @tx_timeouts: TX hangs seen (each triggers a reset)
+ * @resets: datapath restarts done for recovery
  */
 struct iovnet_pf {
 	struct iovnet_port port;
@@ -113,6 +123,10 @@ struct iovnet_pf {
 
 	u8 rss_key[IOVNET_RSS_KEY_SIZE];
 	u8 reta[IOVNET_RETA_SIZE];
+	u32 rss_flags;
+	unsigned long active_vlans[BITS_TO_LONGS(VLAN_N_VID)];
+	u64 tx_timeouts;
+	u64 resets;
 };
 
 static inline u32 pf_rd32(const struct iovnet_pf *pf, u32 reg)
@@ -140,6 +154,7 @@ void iovnet_pf_configure_rx(struct iovnet_pf *pf);
 void iovnet_pf_configure_tx(struct iovnet_pf *pf);
 void iovnet_pf_configure_rss(struct iovnet_pf *pf);
 void iovnet_pf_set_rx_mode(struct net_device *netdev);
+void iovnet_pf_set_vfta(struct iovnet_pf *pf, u16 vid, bool on);
 bool iovnet_pf_link_check(struct iovnet_pf *pf);
 void iovnet_pf_update_hw_stats(struct iovnet_pf *pf);
 extern const struct iovnet_port_ops iovnet_pf_port_ops;
@@ -154,6 +169,10 @@ void iovnet_pf_irq_disable(struct iovnet_pf *pf);
 int iovnet_pf_netdev_setup(struct iovnet_pf *pf);
 void iovnet_pf_service_schedule(struct iovnet_pf *pf);
 void iovnet_pf_service_task(struct work_struct *work);
+int iovnet_pf_reinit(struct iovnet_pf *pf);
+int iovnet_pf_up(struct iovnet_pf *pf);
+void iovnet_pf_down(struct iovnet_pf *pf);
+void iovnet_pf_rss_default_reta(struct iovnet_pf *pf);
 
 /* iovnet_pf_ethtool.c */
 void iovnet_pf_set_ethtool_ops(struct net_device *netdev);

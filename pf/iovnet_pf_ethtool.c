@@ -61,6 +61,39 @@ static void iovnet_pf_get_ringparam(struct net_device *netdev,
 	ring->tx_pending = pf->port.tx_ring_count;
 }
 
+static int iovnet_pf_set_ringparam(struct net_device *netdev,
+				   struct ethtool_ringparam *ring,
+				   struct kernel_ethtool_ringparam *kring,
+				   struct netlink_ext_ack *extack)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	u16 rx = ALIGN(ring->rx_pending, IOVNET_RING_ALIGN);
+	u16 tx = ALIGN(ring->tx_pending, IOVNET_RING_ALIGN);
+
+	if (ring->rx_mini_pending || ring->rx_jumbo_pending) {
+		NL_SET_ERR_MSG_MOD(extack, "only rx and tx rings exist");
+		return -EINVAL;
+	}
+	if (ring->rx_pending < IOVNET_MIN_RING ||
+	    ring->tx_pending < IOVNET_MIN_RING) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "rings need at least %u descriptors",
+				       IOVNET_MIN_RING);
+		return -EINVAL;
+	}
+	if (rx == pf->port.rx_ring_count && tx == pf->port.tx_ring_count)
+		return 0;
+	if (!netif_running(netdev)) {
+		pf->port.rx_ring_count = rx;
+		pf->port.tx_ring_count = tx;
+		return 0;
+	}
+	if (iovnet_port_resize(&pf->port, tx, rx)) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the new rings, old rings kept");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static void iovnet_pf_get_channels(struct net_device *netdev,
 				   struct ethtool_channels *ch)
 {
@@ -70,6 +103,362 @@ static void iovnet_pf_get_channels(struct net_device *netdev,
 	ch->combined_count = pf->port.num_queues;
 	ch->max_other = 1;
 	ch->other_count = 1;
+}
+
+static int iovnet_pf_set_channels(struct net_device *netdev,
+				  struct ethtool_channels *ch)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	unsigned int old = pf->port.num_queues;
+	bool running = netif_running(netdev);
+	int err;
+
+	/* The core has checked the counts against get_channels() */
+	if (ch->rx_count || ch->tx_count || ch->other_count != 1)
+		return -EINVAL;
+	if (ch->combined_count == old)
+		return 0;
+
+	/* The queue count may only change while no queue runs */
+	if (running)
+		iovnet_pf_down(pf);
+	pf->port.num_queues = ch->combined_count;
+	if (!netif_is_rxfh_configured(netdev))
+		iovnet_pf_rss_default_reta(pf);
+	if (!running)
+		return 0;
+	err = iovnet_pf_up(pf);
+	if (err) {
+		/* Go back to what ran before rather than stay down */
+		pf->port.num_queues = old;
+		if (!netif_is_rxfh_configured(netdev))
+			iovnet_pf_rss_default_reta(pf);
+		if (iovnet_pf_up(pf))
+			netdev_err(netdev, "cannot restart with %u queues\n", old);
+	}
+	return err;
+}
+
+static u32 iovnet_pf_get_rxfh_key_size(struct net_device *netdev)
+{
+	return IOVNET_RSS_KEY_SIZE;
+}
+
+static u32 iovnet_pf_get_rxfh_indir_size(struct net_device *netdev)
+{
+	return IOVNET_RETA_SIZE;
+}
+
+static int iovnet_pf_get_rxfh(struct net_device *netdev,
+			      struct ethtool_rxfh_param *rxfh)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	unsigned int i;
+
+	rxfh->hfunc = ETH_RSS_HASH_TOP;
+	if (rxfh->indir)
+		for (i = 0; i < IOVNET_RETA_SIZE; i++)
+			rxfh->indir[i] = pf->reta[i];
+	if (rxfh->key)
+		memcpy(rxfh->key, pf->rss_key, IOVNET_RSS_KEY_SIZE);
+	return 0;
+}
+
+static int iovnet_pf_set_rxfh(struct net_device *netdev,
+			      struct ethtool_rxfh_param *rxfh,
+			      struct netlink_ext_ack *extack)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	unsigned int i;
+
+	if (rxfh->hfunc != ETH_RSS_HASH_NO_CHANGE &&
+	    rxfh->hfunc != ETH_RSS_HASH_TOP) {
+		NL_SET_ERR_MSG_MOD(extack, "only the Toeplitz hash is supported");
+		return -EOPNOTSUPP;
+	}
+	/* The core has checked every entry against the RX ring count */
+	if (rxfh->indir)
+		for (i = 0; i < IOVNET_RETA_SIZE; i++)
+			pf->reta[i] = rxfh->indir[i];
+	if (rxfh->key)
+		memcpy(pf->rss_key, rxfh->key, IOVNET_RSS_KEY_SIZE);
+	iovnet_pf_configure_rss(pf);
+	return 0;
+}
+
+static int iovnet_pf_get_rss_hash_opts(struct iovnet_pf *pf,
+				       struct ethtool_rxnfc *nfc)
+{
+	nfc->data = 0;
+	switch (nfc->flow_type) {
+	case TCP_V4_FLOW:
+	case TCP_V6_FLOW:
+		nfc->data = RXH_L4_B_0_1 | RXH_L4_B_2_3;
+		fallthrough;
+	case IPV4_FLOW:
+	case IPV6_FLOW:
+		nfc->data |= RXH_IP_SRC | RXH_IP_DST;
+		return 0;
+	case UDP_V4_FLOW:
+		if (pf->rss_flags & IOVNET_PF_RSS_UDP4)
+			nfc->data = RXH_L4_B_0_1 | RXH_L4_B_2_3;
+		nfc->data |= RXH_IP_SRC | RXH_IP_DST;
+		return 0;
+	case UDP_V6_FLOW:
+		if (pf->rss_flags & IOVNET_PF_RSS_UDP6)
+			nfc->data = RXH_L4_B_0_1 | RXH_L4_B_2_3;
+		nfc->data |= RXH_IP_SRC | RXH_IP_DST;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int iovnet_pf_get_rxnfc(struct net_device *netdev,
+			       struct ethtool_rxnfc *nfc, u32 *rule_locs)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+
+	switch (nfc->cmd) {
+	case ETHTOOL_GRXRINGS:
+		nfc->data = pf->port.num_queues;
+		return 0;
+	case ETHTOOL_GRXFH:
+		return iovnet_pf_get_rss_hash_opts(pf, nfc);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+static int iovnet_pf_set_rss_hash_opts(struct iovnet_pf *pf,
+				       struct ethtool_rxnfc *nfc)
+{
+	const u64 sd = RXH_IP_SRC | RXH_IP_DST;
+	const u64 sdfn = sd | RXH_L4_B_0_1 | RXH_L4_B_2_3;
+	u32 flag;
+
+	switch (nfc->flow_type) {
+	case TCP_V4_FLOW:
+	case TCP_V6_FLOW:
+		return nfc->data == sdfn ? 0 : -EINVAL;
+	case IPV4_FLOW:
+	case IPV6_FLOW:
+		return nfc->data == sd ? 0 : -EINVAL;
+	case UDP_V4_FLOW:
+		flag = IOVNET_PF_RSS_UDP4;
+		break;
+	case UDP_V6_FLOW:
+		flag = IOVNET_PF_RSS_UDP6;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	if (nfc->data == sdfn)
+		pf->rss_flags |= flag;
+	else if (nfc->data == sd)
+		pf->rss_flags &= ~flag;
+	else
+		return -EINVAL;
+	iovnet_pf_configure_rss(pf);
+	return 0;
+}
+
+static int iovnet_pf_set_rxnfc(struct net_device *netdev,
+			       struct ethtool_rxnfc *nfc)
+{
+	if (nfc->cmd != ETHTOOL_SRXFH)
+		return -EOPNOTSUPP;
+	return iovnet_pf_set_rss_hash_opts(netdev_priv(netdev), nfc);
+}
+
+/* EITR's interval field holds 13 bits of microseconds */
+#define IOVNET_MAX_ITR_USECS	FIELD_MAX(IOVNET_EITR_INTERVAL)
+
+static int iovnet_pf_get_coalesce(struct net_device *netdev,
+				  struct ethtool_coalesce *ec,
+				  struct kernel_ethtool_coalesce *kec,
+				  struct netlink_ext_ack *extack)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+
+	ec->rx_coalesce_usecs = pf->port.itr_usecs;
+	ec->tx_coalesce_usecs = pf->port.itr_usecs;
+	return 0;
+}
+
+static int iovnet_pf_set_coalesce(struct net_device *netdev,
+				  struct ethtool_coalesce *ec,
+				  struct kernel_ethtool_coalesce *kec,
+				  struct netlink_ext_ack *extack)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	u32 usecs = ec->rx_coalesce_usecs;
+
+	/* One vector serves a queue pair: the last value given wins */
+	if (ec->rx_coalesce_usecs == pf->port.itr_usecs)
+		usecs = ec->tx_coalesce_usecs;
+	else if (ec->tx_coalesce_usecs != pf->port.itr_usecs &&
+		 ec->tx_coalesce_usecs != ec->rx_coalesce_usecs) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "rx-usecs and tx-usecs share one vector and must match");
+		return -EINVAL;
+	}
+	if (usecs > IOVNET_MAX_ITR_USECS) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "at most %lu usecs",
+				       IOVNET_MAX_ITR_USECS);
+		return -EINVAL;
+	}
+	pf->port.itr_usecs = usecs;
+	if (netif_running(netdev))
+		iovnet_port_set_itr(&pf->port);
+	return 0;
+}
+
+/* Driver-specific counters; standard ones are in stats64, qstats, groups */
+static const char iovnet_pf_stat_names[][ETH_GSTRING_LEN] = {
+	"rx_csum_unnecessary",
+	"rx_csum_bad",
+	"rx_alloc_fail",
+	"rx_frame_errors",
+	"tx_tso_packets",
+	"tx_tso_bytes",
+	"tx_csum_offload",
+	"tx_queue_stops",
+	"tx_queue_wakes",
+	"tx_dropped",
+	"tx_timeouts",
+	"resets",
+	"rx_no_buffer",
+	"rx_missed",
+	"rx_undersize",
+	"rx_oversize",
+};
+
+static void iovnet_pf_stat_values(struct iovnet_pf *pf, u64 *v)
+{
+	struct iovnet_ring_stats rx, tx;
+	struct iovnet_pf_hw_stats *hw = &pf->hw_stats;
+	u64 *start = v;
+
+	iovnet_port_sum(&pf->port, &rx, &tx);
+	*v++ = rx.rx.csum_unnecessary;
+	*v++ = rx.rx.csum_bad;
+	*v++ = rx.rx.alloc_fail;
+	*v++ = rx.rx.frame_err;
+	*v++ = tx.tx.tso_packets;
+	*v++ = tx.tx.tso_bytes;
+	*v++ = tx.tx.needs_csum;
+	*v++ = tx.tx.stop;
+	*v++ = tx.tx.wake;
+	*v++ = tx.tx.drops;
+	*v++ = pf->tx_timeouts;
+	*v++ = pf->resets;
+	iovnet_pf_update_hw_stats(pf);
+	spin_lock_bh(&pf->stats_lock);
+	*v++ = hw->rnbc;
+	*v++ = hw->mpc;
+	*v++ = hw->ruc;
+	*v++ = hw->roc;
+	spin_unlock_bh(&pf->stats_lock);
+	WARN_ON_ONCE(v - start != ARRAY_SIZE(iovnet_pf_stat_names));
+}
+
+static int iovnet_pf_get_sset_count(struct net_device *netdev, int sset)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+
+	if (sset != ETH_SS_STATS)
+		return -EOPNOTSUPP;
+	return ARRAY_SIZE(iovnet_pf_stat_names) +
+	       iovnet_queue_stats_count(&pf->port);
+}
+
+static void iovnet_pf_get_strings(struct net_device *netdev, u32 sset, u8 *data)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	unsigned int i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (i = 0; i < ARRAY_SIZE(iovnet_pf_stat_names); i++)
+		ethtool_puts(&data, iovnet_pf_stat_names[i]);
+	iovnet_queue_stats_strings(&pf->port, &data);
+}
+
+static void iovnet_pf_get_ethtool_stats(struct net_device *netdev,
+					struct ethtool_stats *stats, u64 *data)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+
+	iovnet_pf_stat_values(pf, data);
+	data += ARRAY_SIZE(iovnet_pf_stat_names);
+	iovnet_queue_stats_values(&pf->port, &data);
+}
+
+static void iovnet_pf_get_eth_mac_stats(struct net_device *netdev,
+					struct ethtool_eth_mac_stats *mac)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	struct iovnet_pf_hw_stats *hw = &pf->hw_stats;
+
+	iovnet_pf_update_hw_stats(pf);
+	spin_lock_bh(&pf->stats_lock);
+	mac->FramesTransmittedOK = hw->gptc;
+	mac->SingleCollisionFrames = hw->scc;
+	mac->MultipleCollisionFrames = hw->mcc;
+	mac->FramesReceivedOK = hw->gprc;
+	mac->FrameCheckSequenceErrors = hw->crcerrs;
+	mac->AlignmentErrors = hw->algnerrc;
+	mac->OctetsTransmittedOK = hw->gotc;
+	mac->FramesWithDeferredXmissions = hw->dc;
+	mac->LateCollisions = hw->latecol;
+	mac->FramesAbortedDueToXSColls = hw->ecol;
+	mac->OctetsReceivedOK = hw->gorc;
+	mac->MulticastFramesXmittedOK = hw->mptc;
+	mac->BroadcastFramesXmittedOK = hw->bptc;
+	mac->MulticastFramesReceivedOK = hw->mprc;
+	mac->BroadcastFramesReceivedOK = hw->bprc;
+	spin_unlock_bh(&pf->stats_lock);
+}
+
+static const struct ethtool_rmon_hist_range iovnet_pf_rmon_ranges[] = {
+	{    0,   64 },
+	{   65,  127 },
+	{  128,  255 },
+	{  256,  511 },
+	{  512, 1023 },
+	{ 1024, IOVNET_MAX_FRAME },
+	{}
+};
+
+static void iovnet_pf_get_rmon_stats(struct net_device *netdev,
+				     struct ethtool_rmon_stats *rmon,
+				     const struct ethtool_rmon_hist_range **ranges)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	struct iovnet_pf_hw_stats *hw = &pf->hw_stats;
+
+	iovnet_pf_update_hw_stats(pf);
+	spin_lock_bh(&pf->stats_lock);
+	rmon->undersize_pkts = hw->ruc;
+	rmon->oversize_pkts = hw->roc;
+	rmon->fragments = hw->rfc;
+	rmon->jabbers = hw->rjc;
+	rmon->hist[0] = hw->prc64;
+	rmon->hist[1] = hw->prc127;
+	rmon->hist[2] = hw->prc255;
+	rmon->hist[3] = hw->prc511;
+	rmon->hist[4] = hw->prc1023;
+	rmon->hist[5] = hw->prc1522;
+	rmon->hist_tx[0] = hw->ptc64;
+	rmon->hist_tx[1] = hw->ptc127;
+	rmon->hist_tx[2] = hw->ptc255;
+	rmon->hist_tx[3] = hw->ptc511;
+	rmon->hist_tx[4] = hw->ptc1023;
+	rmon->hist_tx[5] = hw->ptc1522;
+	spin_unlock_bh(&pf->stats_lock);
+	*ranges = iovnet_pf_rmon_ranges;
 }
 
 /* Registers worth seeing when triaging: control, interrupts, queue 0, VT */
@@ -106,11 +495,27 @@ static void iovnet_pf_get_regs(struct net_device *netdev,
 }
 
 static const struct ethtool_ops iovnet_pf_ethtool_ops = {
+	.supported_coalesce_params = ETHTOOL_COALESCE_USECS,
 	.get_drvinfo		= iovnet_pf_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_link_ksettings	= iovnet_pf_get_link_ksettings,
 	.get_ringparam		= iovnet_pf_get_ringparam,
+	.set_ringparam		= iovnet_pf_set_ringparam,
 	.get_channels		= iovnet_pf_get_channels,
+	.set_channels		= iovnet_pf_set_channels,
+	.get_rxfh_key_size	= iovnet_pf_get_rxfh_key_size,
+	.get_rxfh_indir_size	= iovnet_pf_get_rxfh_indir_size,
+	.get_rxfh		= iovnet_pf_get_rxfh,
+	.set_rxfh		= iovnet_pf_set_rxfh,
+	.get_rxnfc		= iovnet_pf_get_rxnfc,
+	.set_rxnfc		= iovnet_pf_set_rxnfc,
+	.get_coalesce		= iovnet_pf_get_coalesce,
+	.set_coalesce		= iovnet_pf_set_coalesce,
+	.get_sset_count		= iovnet_pf_get_sset_count,
+	.get_strings		= iovnet_pf_get_strings,
+	.get_ethtool_stats	= iovnet_pf_get_ethtool_stats,
+	.get_eth_mac_stats	= iovnet_pf_get_eth_mac_stats,
+	.get_rmon_stats		= iovnet_pf_get_rmon_stats,
 	.get_regs_len		= iovnet_pf_get_regs_len,
 	.get_regs		= iovnet_pf_get_regs,
 };

@@ -257,10 +257,15 @@ void iovnet_pf_configure_rss(struct iovnet_pf *pf)
 		pf_wr32(pf, IOVNET_RETA(i),
 			get_unaligned_le32(&pf->reta[4 * i]));
 
-	if (pf->port.num_queues > 1)
+	if (pf->port.num_queues > 1) {
 		mrqc = FIELD_PREP(IOVNET_MRQC_MRQE, IOVNET_MRQC_MRQE_RSS) |
 		       IOVNET_MRQC_RSS_IPV4 | IOVNET_MRQC_RSS_IPV4_TCP |
 		       IOVNET_MRQC_RSS_IPV6 | IOVNET_MRQC_RSS_IPV6_TCP;
+		if (pf->rss_flags & IOVNET_PF_RSS_UDP4)
+			mrqc |= IOVNET_MRQC_RSS_IPV4_UDP;
+		if (pf->rss_flags & IOVNET_PF_RSS_UDP6)
+			mrqc |= IOVNET_MRQC_RSS_IPV6_UDP;
+	}
 	pf_wr32(pf, IOVNET_MRQC, mrqc);
 }
 
@@ -321,7 +326,8 @@ void iovnet_pf_set_rx_mode(struct net_device *netdev)
 	unsigned int i, rar = 1;
 	u32 rctl;
 
-	rctl = pf_rd32(pf, IOVNET_RCTL) & ~(IOVNET_RCTL_UPE | IOVNET_RCTL_MPE);
+	rctl = pf_rd32(pf, IOVNET_RCTL) &
+	       ~(IOVNET_RCTL_UPE | IOVNET_RCTL_MPE | IOVNET_RCTL_VFE);
 
 	iovnet_pf_set_rar(pf, 0, netdev->dev_addr, true);
 	if (netdev_uc_count(netdev) < IOVNET_RAR_ENTRIES - 1) {
@@ -337,6 +343,10 @@ void iovnet_pf_set_rx_mode(struct net_device *netdev)
 		rctl |= IOVNET_RCTL_UPE | IOVNET_RCTL_MPE;
 	else if (netdev->flags & IFF_ALLMULTI)
 		rctl |= IOVNET_RCTL_MPE;
+	/* A promiscuous port sees every VLAN too */
+	if ((netdev->features & NETIF_F_HW_VLAN_CTAG_FILTER) &&
+	    !(netdev->flags & IFF_PROMISC))
+		rctl |= IOVNET_RCTL_VFE;
 
 	netdev_for_each_mc_addr(ha, netdev) {
 		u32 hash = iovnet_mta_hash(ha->addr);
@@ -347,6 +357,23 @@ void iovnet_pf_set_rx_mode(struct net_device *netdev)
 		pf_wr32(pf, IOVNET_MTA(i), mta[i]);
 
 	pf_wr32(pf, IOVNET_RCTL, rctl);
+}
+
+/**
+ * iovnet_pf_set_vfta() - add or remove a VLAN ID in the VLAN filter table
+ * @pf: the PF
+ * @vid: VLAN ID
+ * @on: whether frames tagged @vid pass
+ */
+void iovnet_pf_set_vfta(struct iovnet_pf *pf, u16 vid, bool on)
+{
+	u32 reg = IOVNET_VFTA(vid / 32), vfta = pf_rd32(pf, reg);
+
+	if (on)
+		vfta |= BIT(vid % 32);
+	else
+		vfta &= ~BIT(vid % 32);
+	pf_wr32(pf, reg, vfta);
 }
 
 /**

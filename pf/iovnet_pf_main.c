@@ -8,15 +8,6 @@
 
 #include "iovnet_pf.h"
 
-static void iovnet_pf_rss_defaults(struct iovnet_pf *pf)
-{
-	unsigned int i;
-
-	netdev_rss_key_fill(pf->rss_key, sizeof(pf->rss_key));
-	for (i = 0; i < IOVNET_RETA_SIZE; i++)
-		pf->reta[i] = ethtool_rxfh_indir_default(i, pf->port.num_queues);
-}
-
 static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct net_device *netdev;
@@ -82,7 +73,8 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	err = iovnet_pf_irq_init(pf);
 	if (err)
 		goto err_unmap;
-	iovnet_pf_rss_defaults(pf);
+	netdev_rss_key_fill(pf->rss_key, sizeof(pf->rss_key));
+	iovnet_pf_rss_default_reta(pf);
 	iovnet_pf_netdev_setup(pf);
 
 	err = register_netdev(netdev);

@@ -7,7 +7,13 @@
 
 #include "iovnet_pf.h"
 
-static int iovnet_pf_up(struct iovnet_pf *pf)
+/**
+ * iovnet_pf_up() - allocate, program and start the datapath
+ * @pf: the PF, under RTNL
+ *
+ * Return: 0 or a negative errno; on error the datapath stays down.
+ */
+int iovnet_pf_up(struct iovnet_pf *pf)
 {
 	struct iovnet_port *port = &pf->port;
 	int err;
@@ -43,7 +49,11 @@ err_free:
 	return err;
 }
 
-static void iovnet_pf_down(struct iovnet_pf *pf)
+/**
+ * iovnet_pf_down() - stop the datapath and free its rings
+ * @pf: the PF, under RTNL, up
+ */
+void iovnet_pf_down(struct iovnet_pf *pf)
 {
 	struct iovnet_port *port = &pf->port;
 
@@ -74,23 +84,73 @@ static int iovnet_pf_stop(struct net_device *netdev)
 	return 0;
 }
 
-static int iovnet_pf_change_mtu(struct net_device *netdev, int new_mtu)
+/**
+ * iovnet_pf_reinit() - restart a running datapath with the current settings
+ * @pf: the PF, under RTNL
+ *
+ * Return: 0 or the errno of the restart (the port is then down).
+ */
+int iovnet_pf_reinit(struct iovnet_pf *pf)
 {
-	struct iovnet_pf *pf = netdev_priv(netdev);
-	int err = 0;
+	int err;
 
-	/* The core has checked min_mtu/max_mtu and answered with extack */
-	if (!netif_running(netdev)) {
-		WRITE_ONCE(netdev->mtu, new_mtu);
+	if (!netif_running(pf->netdev))
 		return 0;
-	}
-
 	iovnet_pf_down(pf);
-	WRITE_ONCE(netdev->mtu, new_mtu);
 	err = iovnet_pf_up(pf);
 	if (err)
-		netdev_err(netdev, "cannot restart after MTU change: %d\n", err);
+		netdev_err(pf->netdev, "cannot restart the datapath: %d\n", err);
 	return err;
+}
+
+/**
+ * iovnet_pf_rss_default_reta() - spread the redirection table evenly
+ * @pf: the PF
+ */
+void iovnet_pf_rss_default_reta(struct iovnet_pf *pf)
+{
+	unsigned int i;
+
+	for (i = 0; i < IOVNET_RETA_SIZE; i++)
+		pf->reta[i] = ethtool_rxfh_indir_default(i, pf->port.num_queues);
+}
+
+static int iovnet_pf_change_mtu(struct net_device *netdev, int new_mtu)
+{
+	/* The core has checked min_mtu/max_mtu and answered with extack */
+	WRITE_ONCE(netdev->mtu, new_mtu);
+	return iovnet_pf_reinit(netdev_priv(netdev));
+}
+
+static int iovnet_pf_vlan_rx_add_vid(struct net_device *netdev,
+				     __be16 proto, u16 vid)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+
+	set_bit(vid, pf->active_vlans);
+	iovnet_pf_set_vfta(pf, vid, true);
+	return 0;
+}
+
+static int iovnet_pf_vlan_rx_kill_vid(struct net_device *netdev,
+				      __be16 proto, u16 vid)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+
+	clear_bit(vid, pf->active_vlans);
+	iovnet_pf_set_vfta(pf, vid, false);
+	return 0;
+}
+
+static void iovnet_pf_tx_timeout(struct net_device *netdev,
+				 unsigned int txqueue)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+
+	pf->tx_timeouts++;
+	netdev_warn(netdev, "TX queue %u timed out, resetting\n", txqueue);
+	set_bit(IOVNET_PF_RESET_REQUESTED, pf->state);
+	mod_delayed_work(system_wq, &pf->service_task, 0);
 }
 
 static int iovnet_pf_set_mac(struct net_device *netdev, void *p)
@@ -115,8 +175,9 @@ static int iovnet_pf_set_features(struct net_device *netdev,
 
 	netdev->features = features;
 	if (netif_running(netdev) &&
-	    (changed & (NETIF_F_RXCSUM | NETIF_F_HW_VLAN_CTAG_RX))) {
-		/* RXCSUM and CTRL.VME only change what RX reports: no reset */
+	    (changed & (NETIF_F_RXCSUM | NETIF_F_HW_VLAN_CTAG_RX |
+			NETIF_F_HW_VLAN_CTAG_FILTER | NETIF_F_RXHASH))) {
+		/* These change only what RX reports or filters: no reset */
 		iovnet_pf_configure_rx(pf);
 	}
 	return 1;
@@ -156,6 +217,9 @@ static const struct net_device_ops iovnet_pf_netdev_ops = {
 	.ndo_change_mtu		= iovnet_pf_change_mtu,
 	.ndo_set_features	= iovnet_pf_set_features,
 	.ndo_get_stats64	= iovnet_pf_get_stats64,
+	.ndo_vlan_rx_add_vid	= iovnet_pf_vlan_rx_add_vid,
+	.ndo_vlan_rx_kill_vid	= iovnet_pf_vlan_rx_kill_vid,
+	.ndo_tx_timeout		= iovnet_pf_tx_timeout,
 };
 
 static void iovnet_pf_link_update(struct iovnet_pf *pf)
@@ -191,6 +255,11 @@ void iovnet_pf_service_task(struct work_struct *work)
 	iovnet_pf_update_hw_stats(pf);
 
 	rtnl_lock();
+	if (test_and_clear_bit(IOVNET_PF_RESET_REQUESTED, pf->state) &&
+	    !test_bit(IOVNET_PF_REMOVING, pf->state)) {
+		pf->resets++;
+		iovnet_pf_reinit(pf);
+	}
 	if (!test_bit(IOVNET_PF_DOWN, pf->state))
 		iovnet_pf_link_update(pf);
 	rtnl_unlock();
@@ -220,7 +289,8 @@ int iovnet_pf_netdev_setup(struct iovnet_pf *pf)
 
 	netdev->hw_features = csum_tso | NETIF_F_RXCSUM | NETIF_F_RXHASH |
 			      NETIF_F_HW_VLAN_CTAG_RX |
-			      NETIF_F_HW_VLAN_CTAG_TX;
+			      NETIF_F_HW_VLAN_CTAG_TX |
+			      NETIF_F_HW_VLAN_CTAG_FILTER;
 	netdev->features = netdev->hw_features | NETIF_F_HIGHDMA;
 	netdev->vlan_features = csum_tso | NETIF_F_HIGHDMA;
 	netdev->priv_flags |= IFF_UNICAST_FLT | IFF_LIVE_ADDR_CHANGE;
