@@ -295,11 +295,11 @@ static int iovnet_pf_set_coalesce(struct net_device *netdev,
 	struct iovnet_pf *pf = netdev_priv(netdev);
 	u32 usecs = ec->rx_coalesce_usecs;
 
-	/* One vector serves a queue pair: the last value given wins */
-	if (ec->rx_coalesce_usecs == pf->port.itr_usecs)
+	/* One vector serves a queue pair: the value that changed wins */
+	if (ec->rx_coalesce_usecs == pf->port.itr_usecs) {
 		usecs = ec->tx_coalesce_usecs;
-	else if (ec->tx_coalesce_usecs != pf->port.itr_usecs &&
-		 ec->tx_coalesce_usecs != ec->rx_coalesce_usecs) {
+	} else if (ec->tx_coalesce_usecs != pf->port.itr_usecs &&
+		   ec->tx_coalesce_usecs != ec->rx_coalesce_usecs) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "rx-usecs and tx-usecs share one vector and must match");
 		return -EINVAL;
