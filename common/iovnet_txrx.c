@@ -626,6 +626,36 @@ static void iovnet_rx_flush(struct iovnet_ring *ring)
 
 /* NAPI and interrupts */
 
+static void iovnet_write_itr(struct iovnet_qvec *qvec, u16 usecs)
+{
+	iovnet_wr32(qvec->port, IOVNET_EITR(qvec->vector),
+		    FIELD_PREP(IOVNET_EITR_INTERVAL, usecs) |
+		    IOVNET_EITR_CNT_IGNR);
+}
+
+/* Feed DIM the traffic both rings of the vector carried since last time */
+static void iovnet_dim_sample(struct iovnet_qvec *qvec)
+{
+	struct dim_sample sample;
+
+	dim_update_sample(qvec->irqs,
+			  qvec->rx->stats.packets + qvec->tx->stats.packets,
+			  qvec->rx->stats.bytes + qvec->tx->stats.bytes,
+			  &sample);
+	net_dim(&qvec->dim, sample);
+}
+
+static void iovnet_dim_work(struct work_struct *work)
+{
+	struct dim *dim = container_of(work, struct dim, work);
+	struct iovnet_qvec *qvec = container_of(dim, struct iovnet_qvec, dim);
+	struct dim_cq_moder moder;
+
+	moder = net_dim_get_rx_moderation(dim->mode, dim->profile_ix);
+	iovnet_write_itr(qvec, moder.usec);
+	dim->state = DIM_START_MEASURE;
+}
+
 static int iovnet_napi_poll(struct napi_struct *napi, int budget)
 {
 	struct iovnet_qvec *qvec = container_of(napi, struct iovnet_qvec, napi);
@@ -641,8 +671,11 @@ static int iovnet_napi_poll(struct napi_struct *napi, int budget)
 	if (!tx_done || work == budget)
 		return budget;
 
-	if (likely(napi_complete_done(napi, work)))
+	if (likely(napi_complete_done(napi, work))) {
+		if (qvec->port->adaptive_itr)
+			iovnet_dim_sample(qvec);
 		iovnet_wr32(qvec->port, IOVNET_EIMS, qvec->eims);
+	}
 
 	return min(work, budget - 1);
 }
@@ -656,6 +689,7 @@ static irqreturn_t iovnet_qvec_irq(int irq, void *data)
 	 * QEMU's model does not implement; NAPI unmasks it when done.
 	 */
 	iovnet_wr32(qvec->port, IOVNET_EIMC, qvec->eims);
+	qvec->irqs++;
 	napi_schedule_irqoff(&qvec->napi);
 	return IRQ_HANDLED;
 }
@@ -805,6 +839,7 @@ static void iovnet_qvec_free(struct iovnet_port *port, unsigned int q)
 	port->qvecs[q] = NULL;
 	spin_unlock_bh(&port->base_lock);
 
+	cancel_work_sync(&qvec->dim.work);
 	iovnet_ring_free(qvec->rx);
 	iovnet_ring_free(qvec->tx);
 	netif_napi_del(&qvec->napi);
@@ -850,6 +885,8 @@ static int iovnet_qvec_alloc(struct iovnet_port *port, unsigned int q)
 	qvec->eims = BIT(qvec->vector);
 	qvec->irq = pci_irq_vector(port->pdev, qvec->vector);
 	netif_napi_add(port->netdev, &qvec->napi, iovnet_napi_poll);
+	INIT_WORK(&qvec->dim.work, iovnet_dim_work);
+	qvec->dim.mode = DIM_CQ_PERIOD_MODE_START_FROM_EQE;
 	port->qvecs[q] = qvec;
 
 	qvec->tx = iovnet_ring_create(port, qvec, q, true, port->tx_ring_count);
@@ -943,6 +980,7 @@ void iovnet_port_init(struct iovnet_port *port, struct net_device *netdev,
 	port->first_qvec_vector = first_qvec_vector;
 	port->tx_ring_count = IOVNET_DEFAULT_RING;
 	port->rx_ring_count = IOVNET_DEFAULT_RING;
+	port->adaptive_itr = true;
 	spin_lock_init(&port->base_lock);
 }
 
@@ -1050,12 +1088,13 @@ void iovnet_port_configure(struct iovnet_port *port, u32 rx_buf_len)
  */
 void iovnet_port_set_itr(struct iovnet_port *port)
 {
+	u16 usecs = port->itr_usecs;
 	unsigned int q;
 
+	if (port->adaptive_itr)
+		usecs = net_dim_get_def_rx_moderation(DIM_CQ_PERIOD_MODE_START_FROM_EQE).usec;
 	for (q = 0; q < port->num_queues; q++)
-		iovnet_wr32(port, IOVNET_EITR(port->qvecs[q]->vector),
-			    FIELD_PREP(IOVNET_EITR_INTERVAL, port->itr_usecs) |
-			    IOVNET_EITR_CNT_IGNR);
+		iovnet_write_itr(port->qvecs[q], usecs);
 }
 
 /**
@@ -1077,11 +1116,18 @@ int iovnet_port_request_irqs(struct iovnet_port *port)
 		err = request_irq(qvec->irq, iovnet_qvec_irq, 0, qvec->name,
 				  qvec);
 		if (err) {
-			while (q--)
+			while (q--) {
+				irq_update_affinity_hint(port->qvecs[q]->irq, NULL);
 				free_irq(port->qvecs[q]->irq, port->qvecs[q]);
+			}
 			return err;
 		}
 		netif_napi_set_irq(&qvec->napi, qvec->irq);
+		/* Queue pair q lives on CPU q: its IRQ there, its TX from there */
+		irq_update_affinity_hint(qvec->irq,
+					 cpumask_of(q % num_online_cpus()));
+		netif_set_xps_queue(port->netdev,
+				    cpumask_of(q % num_online_cpus()), q);
 	}
 	return 0;
 }
@@ -1094,8 +1140,10 @@ void iovnet_port_free_irqs(struct iovnet_port *port)
 {
 	unsigned int q;
 
-	for (q = 0; q < port->num_queues; q++)
+	for (q = 0; q < port->num_queues; q++) {
+		irq_update_affinity_hint(port->qvecs[q]->irq, NULL);
 		free_irq(port->qvecs[q]->irq, port->qvecs[q]);
+	}
 }
 
 /**

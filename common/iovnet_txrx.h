@@ -13,6 +13,7 @@
 #ifndef _IOVNET_TXRX_H_
 #define _IOVNET_TXRX_H_
 
+#include <linux/dim.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
 #include <linux/u64_stats_sync.h>
@@ -106,7 +107,9 @@ struct iovnet_qvec {
 	struct iovnet_ring *rx;
 	u32 eims;			/* our bit in EIMS/EIMC */
 	u16 vector;			/* MSI-X entry */
+	u16 irqs;			/* interrupts seen, for DIM */
 	int irq;
+	struct dim dim;			/* adaptive moderation */
 	char name[IFNAMSIZ + 16];
 };
 
@@ -136,6 +139,7 @@ struct iovnet_port_ops {
  * @tx_ring_count: descriptors per TX ring
  * @rx_ring_count: descriptors per RX ring
  * @itr_usecs: interrupt throttling interval, 0 for none
+ * @adaptive_itr: DIM picks the interval from the traffic
  * @rx_buf_len: bytes the device may write into one RX buffer
  * @qvecs: queue vectors, each owning one TX and one RX ring
  * @base_lock: protects @base_rx and @base_tx
@@ -153,6 +157,7 @@ struct iovnet_port {
 	u16 tx_ring_count;
 	u16 rx_ring_count;
 	u16 itr_usecs;
+	bool adaptive_itr;
 	u32 rx_buf_len;
 	struct iovnet_qvec *qvecs[IOVNET_MAX_QUEUES];
 

@@ -101,6 +101,7 @@ enum iovnet_pf_state {
  * @reta: RSS redirection table (queue per entry)
  * @rss_flags: IOVNET_PF_RSS_* hash field choices
  * @active_vlans: VLAN IDs the stack asked to receive
+ * @other_irqs: interrupts taken on the link/mailbox vector
  * @tx_timeouts: TX hangs seen (each triggers a reset)
  * @resets: datapath restarts done for recovery
  */
@@ -125,6 +126,7 @@ struct iovnet_pf {
 	u8 reta[IOVNET_RETA_SIZE];
 	u32 rss_flags;
 	unsigned long active_vlans[BITS_TO_LONGS(VLAN_N_VID)];
+	unsigned long other_irqs;
 	u64 tx_timeouts;
 	u64 resets;
 };

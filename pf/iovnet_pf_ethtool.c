@@ -6,6 +6,21 @@
 
 #include "iovnet_pf.h"
 
+/* ethtool -t */
+
+enum iovnet_pf_test {
+	IOVNET_PF_TEST_REG,
+	IOVNET_PF_TEST_LINK,
+	IOVNET_PF_TEST_IRQ,
+	IOVNET_PF_TESTS,
+};
+
+static const char iovnet_pf_test_names[][ETH_GSTRING_LEN] = {
+	[IOVNET_PF_TEST_REG] = "Register test  (offline)",
+	[IOVNET_PF_TEST_LINK] = "Link test   (on/offline)",
+	[IOVNET_PF_TEST_IRQ] = "Interrupt test (online)",
+};
+
 static void iovnet_pf_get_drvinfo(struct net_device *netdev,
 				  struct ethtool_drvinfo *info)
 {
@@ -284,6 +299,7 @@ static int iovnet_pf_get_coalesce(struct net_device *netdev,
 
 	ec->rx_coalesce_usecs = pf->port.itr_usecs;
 	ec->tx_coalesce_usecs = pf->port.itr_usecs;
+	ec->use_adaptive_rx_coalesce = pf->port.adaptive_itr;
 	return 0;
 }
 
@@ -309,6 +325,12 @@ static int iovnet_pf_set_coalesce(struct net_device *netdev,
 				       IOVNET_MAX_ITR_USECS);
 		return -EINVAL;
 	}
+	/* A fixed interval given on its own turns adaptive moderation off */
+	if (usecs != pf->port.itr_usecs &&
+	    ec->use_adaptive_rx_coalesce == pf->port.adaptive_itr)
+		pf->port.adaptive_itr = false;
+	else
+		pf->port.adaptive_itr = ec->use_adaptive_rx_coalesce;
 	pf->port.itr_usecs = usecs;
 	if (netif_running(netdev))
 		iovnet_port_set_itr(&pf->port);
@@ -368,10 +390,15 @@ static int iovnet_pf_get_sset_count(struct net_device *netdev, int sset)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
 
-	if (sset != ETH_SS_STATS)
+	switch (sset) {
+	case ETH_SS_STATS:
+		return ARRAY_SIZE(iovnet_pf_stat_names) +
+		       iovnet_queue_stats_count(&pf->port);
+	case ETH_SS_TEST:
+		return IOVNET_PF_TESTS;
+	default:
 		return -EOPNOTSUPP;
-	return ARRAY_SIZE(iovnet_pf_stat_names) +
-	       iovnet_queue_stats_count(&pf->port);
+	}
 }
 
 static void iovnet_pf_get_strings(struct net_device *netdev, u32 sset, u8 *data)
@@ -379,11 +406,17 @@ static void iovnet_pf_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 	struct iovnet_pf *pf = netdev_priv(netdev);
 	unsigned int i;
 
-	if (sset != ETH_SS_STATS)
-		return;
-	for (i = 0; i < ARRAY_SIZE(iovnet_pf_stat_names); i++)
-		ethtool_puts(&data, iovnet_pf_stat_names[i]);
-	iovnet_queue_stats_strings(&pf->port, &data);
+	switch (sset) {
+	case ETH_SS_STATS:
+		for (i = 0; i < ARRAY_SIZE(iovnet_pf_stat_names); i++)
+			ethtool_puts(&data, iovnet_pf_stat_names[i]);
+		iovnet_queue_stats_strings(&pf->port, &data);
+		break;
+	case ETH_SS_TEST:
+		for (i = 0; i < IOVNET_PF_TESTS; i++)
+			ethtool_puts(&data, iovnet_pf_test_names[i]);
+		break;
+	}
 }
 
 static void iovnet_pf_get_ethtool_stats(struct net_device *netdev,
@@ -494,8 +527,90 @@ static void iovnet_pf_get_regs(struct net_device *netdev,
 		buf[i] = pf_rd32(pf, iovnet_pf_dump_regs[i]);
 }
 
+/*
+ * Write patterns to registers that hold no live state while the test runs
+ * (the base and length of the last queue, which is never in use during an
+ * offline test) and read them back. Returns the number of mismatches.
+ */
+static u64 iovnet_pf_test_registers(struct iovnet_pf *pf)
+{
+	static const u32 patterns[] = { 0x5a5a5a5a, 0xa5a5a5a5, 0xffffffff, 0 };
+	const struct {
+		u32 reg;
+		u32 mask;
+	} regs[] = {
+		{ IOVNET_PF_RXQ_BASE(IOVNET_PF_MAX_QUEUES - 1) + IOVNET_Q_BAL,
+		  0xffffff80 },
+		{ IOVNET_PF_RXQ_BASE(IOVNET_PF_MAX_QUEUES - 1) + IOVNET_Q_BAH,
+		  0xffffffff },
+		{ IOVNET_PF_RXQ_BASE(IOVNET_PF_MAX_QUEUES - 1) + IOVNET_Q_LEN,
+		  0x000fff80 },
+		{ IOVNET_PF_TXQ_BASE(IOVNET_PF_MAX_QUEUES - 1) + IOVNET_Q_BAL,
+		  0xffffff80 },
+		{ IOVNET_PF_TXQ_BASE(IOVNET_PF_MAX_QUEUES - 1) + IOVNET_Q_BAH,
+		  0xffffffff },
+	};
+	unsigned int r, p;
+	u64 bad = 0;
+
+	for (r = 0; r < ARRAY_SIZE(regs); r++) {
+		u32 saved = pf_rd32(pf, regs[r].reg);
+
+		for (p = 0; p < ARRAY_SIZE(patterns); p++) {
+			u32 want = patterns[p] & regs[r].mask;
+
+			pf_wr32(pf, regs[r].reg, want);
+			if ((pf_rd32(pf, regs[r].reg) & regs[r].mask) != want)
+				bad++;
+		}
+		pf_wr32(pf, regs[r].reg, saved);
+	}
+	return bad;
+}
+
+/* Raise a link cause by software and wait for the vector to fire */
+static u64 iovnet_pf_test_irq(struct iovnet_pf *pf)
+{
+	unsigned long before = READ_ONCE(pf->other_irqs);
+	unsigned int i;
+
+	pf_wr32(pf, IOVNET_ICS, IOVNET_ICR_LSC);
+	for (i = 0; i < 100; i++) {
+		if (READ_ONCE(pf->other_irqs) != before)
+			return 0;
+		usleep_range(1000, 2000);
+	}
+	return 1;
+}
+
+static void iovnet_pf_self_test(struct net_device *netdev,
+				struct ethtool_test *test, u64 *data)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	bool running = netif_running(netdev);
+
+	memset(data, 0, IOVNET_PF_TESTS * sizeof(*data));
+
+	if (test->flags & ETH_TEST_FL_OFFLINE) {
+		/* Nothing may use the rings while registers change */
+		if (running)
+			iovnet_pf_down(pf);
+		data[IOVNET_PF_TEST_REG] = iovnet_pf_test_registers(pf);
+		if (running && iovnet_pf_up(pf))
+			data[IOVNET_PF_TEST_REG]++;
+	}
+	data[IOVNET_PF_TEST_LINK] = !(pf_rd32(pf, IOVNET_STATUS) &
+				      IOVNET_STATUS_LU);
+	data[IOVNET_PF_TEST_IRQ] = iovnet_pf_test_irq(pf);
+
+	if (data[IOVNET_PF_TEST_REG] || data[IOVNET_PF_TEST_LINK] ||
+	    data[IOVNET_PF_TEST_IRQ])
+		test->flags |= ETH_TEST_FL_FAILED;
+}
+
 static const struct ethtool_ops iovnet_pf_ethtool_ops = {
-	.supported_coalesce_params = ETHTOOL_COALESCE_USECS,
+	.supported_coalesce_params = ETHTOOL_COALESCE_USECS |
+				     ETHTOOL_COALESCE_USE_ADAPTIVE_RX,
 	.get_drvinfo		= iovnet_pf_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_link_ksettings	= iovnet_pf_get_link_ksettings,
@@ -518,6 +633,7 @@ static const struct ethtool_ops iovnet_pf_ethtool_ops = {
 	.get_rmon_stats		= iovnet_pf_get_rmon_stats,
 	.get_regs_len		= iovnet_pf_get_regs_len,
 	.get_regs		= iovnet_pf_get_regs,
+	.self_test		= iovnet_pf_self_test,
 };
 
 /**

@@ -13,6 +13,8 @@ static irqreturn_t iovnet_pf_other_irq(int irq, void *data)
 	struct iovnet_pf *pf = data;
 	u32 icr = pf_rd32(pf, IOVNET_ICR);	/* clears it (GPIE.NSICR) */
 
+	WRITE_ONCE(pf->other_irqs, pf->other_irqs + 1);
+
 	if ((icr & IOVNET_ICR_LSC) && !test_bit(IOVNET_PF_REMOVING, pf->state))
 		mod_delayed_work(system_wq, &pf->service_task, 0);
 
