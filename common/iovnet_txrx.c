@@ -1292,29 +1292,35 @@ static void iovnet_qstat_tx(const struct iovnet_ring_stats *s,
 	tx->hw_drops = s->tx.drops;
 }
 
+/* Counters of queue @idx's current ring, zero when it has none */
+static void iovnet_queue_ring_stats(struct iovnet_port *port, unsigned int idx,
+				    bool tx, struct iovnet_ring_stats *s)
+{
+	struct iovnet_qvec *qvec;
+
+	memset(s, 0, sizeof(*s));
+	spin_lock_bh(&port->base_lock);
+	qvec = port->qvecs[idx];
+	if (qvec)
+		iovnet_ring_stats_read(tx ? qvec->tx : qvec->rx, s);
+	spin_unlock_bh(&port->base_lock);
+}
+
 static void iovnet_get_queue_stats_rx(struct net_device *netdev, int idx,
 				      struct netdev_queue_stats_rx *rx)
 {
-	struct iovnet_port *port = netdev_priv(netdev);
-	struct iovnet_ring_stats s = {};
+	struct iovnet_ring_stats s;
 
-	spin_lock_bh(&port->base_lock);
-	if (port->qvecs[idx])
-		iovnet_ring_stats_read(port->qvecs[idx]->rx, &s);
-	spin_unlock_bh(&port->base_lock);
+	iovnet_queue_ring_stats(netdev_priv(netdev), idx, false, &s);
 	iovnet_qstat_rx(&s, rx);
 }
 
 static void iovnet_get_queue_stats_tx(struct net_device *netdev, int idx,
 				      struct netdev_queue_stats_tx *tx)
 {
-	struct iovnet_port *port = netdev_priv(netdev);
-	struct iovnet_ring_stats s = {};
+	struct iovnet_ring_stats s;
 
-	spin_lock_bh(&port->base_lock);
-	if (port->qvecs[idx])
-		iovnet_ring_stats_read(port->qvecs[idx]->tx, &s);
-	spin_unlock_bh(&port->base_lock);
+	iovnet_queue_ring_stats(netdev_priv(netdev), idx, true, &s);
 	iovnet_qstat_tx(&s, tx);
 }
 
@@ -1395,18 +1401,11 @@ void iovnet_queue_stats_values(struct iovnet_port *port, u64 **data)
 	struct iovnet_ring_stats s;
 	unsigned int q, d;
 
-	spin_lock_bh(&port->base_lock);
 	for (d = 0; d < 2; d++) {
 		for (q = 0; q < port->num_queues; q++) {
-			struct iovnet_qvec *qvec = port->qvecs[q];
-
-			memset(&s, 0, sizeof(s));
-			if (qvec)
-				iovnet_ring_stats_read(d ? qvec->rx : qvec->tx,
-						       &s);
+			iovnet_queue_ring_stats(port, q, d == 0, &s);
 			*(*data)++ = s.packets;
 			*(*data)++ = s.bytes;
 		}
 	}
-	spin_unlock_bh(&port->base_lock);
 }

@@ -304,7 +304,10 @@ void iovnet_pf_configure_rx(struct iovnet_pf *pf)
 		rctl |= IOVNET_RCTL_LPE;
 	pf_wr32(pf, IOVNET_RCTL, rctl);
 
+	/* ndo_set_rx_mode runs under the address lock; so must this call */
+	netif_addr_lock_bh(netdev);
 	iovnet_pf_set_rx_mode(netdev);
+	netif_addr_unlock_bh(netdev);
 	pf_wr32(pf, IOVNET_RCTL, pf_rd32(pf, IOVNET_RCTL) | IOVNET_RCTL_EN);
 }
 

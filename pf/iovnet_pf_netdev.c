@@ -122,24 +122,25 @@ static int iovnet_pf_change_mtu(struct net_device *netdev, int new_mtu)
 	return iovnet_pf_reinit(netdev_priv(netdev));
 }
 
-static int iovnet_pf_vlan_rx_add_vid(struct net_device *netdev,
-				     __be16 proto, u16 vid)
+static int iovnet_pf_vlan_filter(struct net_device *netdev, u16 vid, bool on)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
 
-	set_bit(vid, pf->active_vlans);
-	iovnet_pf_set_vfta(pf, vid, true);
+	assign_bit(vid, pf->active_vlans, on);
+	iovnet_pf_set_vfta(pf, vid, on);
 	return 0;
+}
+
+static int iovnet_pf_vlan_rx_add_vid(struct net_device *netdev,
+				     __be16 proto, u16 vid)
+{
+	return iovnet_pf_vlan_filter(netdev, vid, true);
 }
 
 static int iovnet_pf_vlan_rx_kill_vid(struct net_device *netdev,
 				      __be16 proto, u16 vid)
 {
-	struct iovnet_pf *pf = netdev_priv(netdev);
-
-	clear_bit(vid, pf->active_vlans);
-	iovnet_pf_set_vfta(pf, vid, false);
-	return 0;
+	return iovnet_pf_vlan_filter(netdev, vid, false);
 }
 
 static void iovnet_pf_tx_timeout(struct net_device *netdev,
