@@ -4,6 +4,7 @@
 #   make          build iovnet_pf.ko and iovnet_vf.ko against $(KDIR)
 #   make demo     run the main job in the QEMU lab
 #   make check    every test: static checks, then the lab selftests
+#   make bench-datapath [QUICK=1]   iovnet_pf vs stock igb, side by side
 #
 # KDIR defaults to the headers of the lab's Debian 6.12 kernel; point it at
 # any other kernel tree to build for real 82576 hardware.
@@ -12,7 +13,7 @@ LAB_KDIR := $(lastword $(sort $(wildcard /lib/modules/6.12.*/build)))
 KDIR ?= $(LAB_KDIR)
 KBUILD_FLAGS := CONFIG_IOVNET_PF=m CONFIG_IOVNET_VF=m
 
-.PHONY: all modules clean setup check check-static demo help
+.PHONY: all modules clean setup check check-static demo bench-datapath help
 
 all: modules
 
@@ -36,5 +37,8 @@ check-static:
 demo:
 	tools/demo/run
 
+bench-datapath:
+	tools/bench/datapath $(if $(QUICK),--quick)
+
 help:
-	@sed -n '3,10p' Makefile
+	@sed -n '3,11p' Makefile
