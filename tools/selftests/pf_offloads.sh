@@ -11,9 +11,11 @@
 . "$(dirname "$0")/tools/netlib.sh"
 
 cleanup() {
-	peer ip link del pv10 2>/dev/null
-	peer ip link del pv20 2>/dev/null
-	peer ethtool -K peer0 gro on 2>/dev/null
+	pns ip link del pv10 2>/dev/null
+	pns ip link del pv20 2>/dev/null
+	pns ethtool -K peer0 gro on 2>/dev/null
+	pns ip neigh del "$PF_IP" dev peer0 2>/dev/null
+	pns ip -6 neigh del "$PF_IP6" dev peer0 2>/dev/null
 	netlib_cleanup
 }
 trap cleanup EXIT
@@ -22,8 +24,8 @@ ktap_header 26
 
 pf_load && pf_up && wait_ping 10 >/dev/null || ktap_info "PF did not come up"
 ping -q -6 -c 1 -W 2 "$PEER_IP6" >/dev/null
-peer ip neigh replace "$PF_IP" lladdr "$LAB_PF_MAC" dev peer0
-peer ip -6 neigh replace "$PF_IP6" lladdr "$LAB_PF_MAC" dev peer0
+pns ip neigh replace "$PF_IP" lladdr "$LAB_PF_MAC" dev peer0
+pns ip -6 neigh replace "$PF_IP6" lladdr "$LAB_PF_MAC" dev peer0
 
 # ethtool -K name, ethtool -k name
 OFFLOADS="rx:rx-checksumming tx:tx-checksumming tso:tcp-segmentation-offload
@@ -66,7 +68,7 @@ csum_burst() {
 	tcp:*) ctr=TcpInCsumErrors done=TcpOutRsts ;;
 	esac
 	b0=$(estat0 rx_csum_bad) o0=$(estat0 rx_csum_unnecessary) e0=$(snmp $ctr) d0=$(snmp $done)
-	peer $PKT csum "$proto" "$q" "$dst" 5999 $N >/dev/null || ktap_info "sender failed"
+	pns $PKT csum "$proto" "$q" "$dst" 5999 $N >/dev/null || ktap_info "sender failed"
 	# the stack has seen them all: as checksum errors, or as datagrams to
 	# a closed port / SYNs answered with a reset
 	if [ "$q" = bad ]; then
@@ -145,9 +147,9 @@ ethtool -K "$PF_IF" tx on tso on
 
 # --- TSO -------------------------------------------------------------------------
 
-peer ethtool -K peer0 gro off 2>/dev/null
-peer ethtool -K peer0 lro off 2>/dev/null
-ktap_info "peer0: $(peer ethtool -k peer0 | grep -E '^(generic-receive|large-receive)' | tr '\n' ' ')"
+pns ethtool -K peer0 gro off 2>/dev/null
+pns ethtool -K peer0 lro off 2>/dev/null
+ktap_info "peer0: $(pns ethtool -k peer0 | grep -E '^(generic-receive|large-receive)' | tr '\n' ' ')"
 peer_err0=$(snmp TcpInCsumErrors peer)
 
 # stream NAME DST: 2 s of TCP PF -> peer captured at the peer; sets dTSO,
@@ -186,7 +188,7 @@ check "tso off: tx_tso_packets stays, the stream still flows in MSS segments" \
 ethtool -K "$PF_IF" tso on
 peer_err=$(( $(snmp TcpInCsumErrors peer) - peer_err0 ))
 check "the peer saw no TCP checksum errors in the streams (+$peer_err)" test "$peer_err" -eq 0
-peer ethtool -K peer0 gro on 2>/dev/null
+pns ethtool -K peer0 gro on 2>/dev/null
 
 # --- GRO -------------------------------------------------------------------------
 
@@ -214,9 +216,9 @@ ethtool -K "$PF_IF" gro on
 ip link add link "$PF_IF" name iovv10 type vlan id 10
 ip addr add 192.168.10.1/24 dev iovv10
 ip link set iovv10 up
-peer ip link add link peer0 name pv10 type vlan id 10
-peer ip addr add 192.168.10.2/24 dev pv10
-peer ip link set pv10 up
+pns ip link add link peer0 name pv10 type vlan id 10
+pns ip addr add 192.168.10.2/24 dev pv10
+pns ip link set pv10 up
 ethtool -K "$PF_IF" rx-vlan-filter on 2>/dev/null
 
 vlan_ping() {	# RXVLAN TXVLAN
@@ -232,21 +234,22 @@ for rv in on off; do
 done
 ethtool -K "$PF_IF" rxvlan on txvlan on
 
-peer ip link add link peer0 name pv20 type vlan id 20
-peer ip addr add 192.168.20.2/24 dev pv20
-peer ip link set pv20 up
-peer ip neigh replace 192.168.20.1 lladdr "$LAB_PF_MAC" dev pv20 nud permanent
+pns ip link add link peer0 name pv20 type vlan id 20
+pns ip addr add 192.168.20.2/24 dev pv20
+pns ip link set pv20 up
+pns ip neigh replace 192.168.20.1 lladdr "$LAB_PF_MAC" dev pv20 nud permanent
 
 # vid20 NAME: the peer sends 20 pings tagged VID 20 to the PF's MAC, then one
 # on VLAN 10 as a marker; sets N20 (VID 20 frames the PF's tcpdump saw) and
 # SENT20 (frames the peer sent on VLAN 20)
+pv20_tx() { pns ip -s link show dev pv20 | awk '$1 == "TX:" { getline; print $2; exit }'; }
 vid20() {
 	local t0
 	cap_start "$1" - "$PF_IF" -p || ktap_info "capture did not start"
-	t0=$(peer cat /sys/class/net/pv20/statistics/tx_packets)
-	peer ping -q -c 20 -i 0.02 -W 1 192.168.20.1 >/dev/null
-	SENT20=$(( $(peer cat /sys/class/net/pv20/statistics/tx_packets) - t0 ))
-	peer ping -q -c 1 -W 2 192.168.10.1 >/dev/null
+	t0=$(pv20_tx)
+	pns ping -q -c 20 -i 0.02 -W 1 192.168.20.1 >/dev/null
+	SENT20=$(( $(pv20_tx) - t0 ))
+	pns ping -q -c 1 -W 2 192.168.10.1 >/dev/null
 	wait_for 10 cap_count_ge "$1" 1 vlan 10 and icmp
 	cap_stop "$1"
 	N20=$(cap_count "$1" vlan 20)

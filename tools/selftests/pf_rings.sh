@@ -10,7 +10,7 @@
 . "$(dirname "$0")/tools/netlib.sh"
 
 cleanup() {
-	peer ip link set peer0 mtu 1500 2>/dev/null
+	pns ip link set peer0 mtu 1500 2>/dev/null
 	netlib_cleanup
 }
 trap cleanup EXIT
@@ -87,7 +87,7 @@ jumbo_ping() {	# [-6]: 10 pings of a 9000-byte IP packet, no fragmentation
 	fi
 }
 mtu9000() {
-	ip link set "$PF_IF" mtu 9000 && peer ip link set peer0 mtu 9000 &&
+	ip link set "$PF_IF" mtu 9000 && pns ip link set peer0 mtu 9000 &&
 	wait_for 10 carrier_is "$PF_IF" 1 && jumbo_ping
 }
 check "MTU 9000 on both ends: 9000-byte IPv4 pings pass unfragmented" mtu9000
@@ -110,7 +110,7 @@ refused "MTU 9195 refused" ip link set "$PF_IF" mtu 9195
 check "after the refusal: MTU still 9000, jumbo pings pass" \
 	eval '[ "$(cat /sys/class/net/$PF_IF/mtu)" = 9000 ] && jumbo_ping'
 mtu1500() {
-	ip link set "$PF_IF" mtu 1500 && peer ip link set peer0 mtu 1500 &&
+	ip link set "$PF_IF" mtu 1500 && pns ip link set peer0 mtu 1500 &&
 	wait_for 10 carrier_is "$PF_IF" 1 && traffic_ok
 }
 check "back to MTU 1500: traffic passes" mtu1500

@@ -9,13 +9,18 @@
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tools/netlib.sh"
-trap netlib_cleanup EXIT
+cleanup() {
+	pns ip neigh del "$PF_IP" dev peer0 2>/dev/null
+	pns ip -6 neigh del "$PF_IP6" dev peer0 2>/dev/null
+	netlib_cleanup
+}
+trap cleanup EXIT
 
 ktap_header 26
 
 pf_load && pf_up && wait_ping 10 >/dev/null || ktap_info "PF did not come up"
-peer ip neigh replace "$PF_IP" lladdr "$LAB_PF_MAC" dev peer0
-peer ip -6 neigh replace "$PF_IP6" lladdr "$LAB_PF_MAC" dev peer0
+pns ip neigh replace "$PF_IP" lladdr "$LAB_PF_MAC" dev peer0
+pns ip -6 neigh replace "$PF_IP6" lladdr "$LAB_PF_MAC" dev peer0
 ping -q -6 -c 1 -W 2 "$PEER_IP6" >/dev/null
 
 traffic_ok() { wait_ping 10 >/dev/null && ping_peer 20; }
@@ -139,7 +144,7 @@ burst() {
 	local q b=() t0
 	for ((q = 0; q < max; q++)); do b[q]=$(estat0 "rx_queue_${q}_packets"); done
 	t0=$(rxq_total)
-	peer "$@" >/dev/null || ktap_info "sender failed: $*"
+	pns "$@" >/dev/null || ktap_info "sender failed: $*"
 	wait_for 10 rxq_total_ge $((t0 + EXPECT))
 	for ((q = 0; q < max; q++)); do
 		D[q]=$(( $(estat0 "rx_queue_${q}_packets") - b[q] ))

@@ -103,7 +103,7 @@ check "rmon rx/tx size histograms move with 100 pings" hist_moved
 # The model counts the peer's frames under 60 bytes as undersized (README,
 # "Limits of QEMU's igb model"): 42-byte echo requests move rx_undersize.
 u0=$(estat0 rx_undersize)
-peer ping -q -c 50 -i 0.02 -W 2 -s 0 "$PF_IP" >/dev/null
+pns ping -q -c 50 -i 0.02 -W 2 -s 0 "$PF_IP" >/dev/null
 wait_for 5 estat_ge rx_undersize $((u0 + 50))
 ktap_info "50 42-byte frames from the peer: rx_undersize +$(( $(estat0 rx_undersize) - u0 ))"
 check "rx_undersize counts the peer's 50 short frames (RUC)" estat_ge rx_undersize $((u0 + 50))

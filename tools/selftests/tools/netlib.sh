@@ -6,8 +6,13 @@
 # server in netns "peer", refused-configuration checks.
 
 TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-PKT="python3 $TOOLS_DIR/pkt.py"
+# python3 -S: no site module, much faster to start in the lab guest
+PKT="python3 -S $TOOLS_DIR/pkt.py"
 SCRATCH=$(mktemp -d /tmp/iovnet-test.XXXXXX)
+
+# Run a command in the peer's network namespace only (cheaper than
+# "ip netns exec", which also remounts /sys; use "peer" for sysfs)
+pns() { nsenter --net=/run/netns/"$PEER_NS" "$@"; }
 
 # ethtool -S value of KEY (exact name); empty if there is no such key
 estat() {	# KEY
@@ -76,7 +81,7 @@ feature_fixed() { ethtool -k "$PF_IF" 2>/dev/null | grep -q "^$1: .*\[fixed\]"; 
 # nstat counter, absolute, in the root namespace or with "peer" in the peer's
 snmp() {	# NAME [peer]
 	local cmd=(nstat -asz "$1")
-	[ "${2:-}" = peer ] && cmd=(ip netns exec "$PEER_NS" "${cmd[@]}")
+	[ "${2:-}" = peer ] && cmd=(pns "${cmd[@]}")
 	"${cmd[@]}" 2>/dev/null | awk -v k="$1" '$1 == k { print $2; f = 1 } END { if (!f) print 0 }'
 }
 
@@ -104,7 +109,7 @@ refused() {
 cap_start() {
 	local name=$1 ns=$2 ifc=$3 pre=()
 	shift 3
-	[ "$ns" != - ] && pre=(ip netns exec "$ns")
+	[ "$ns" != - ] && pre=(nsenter --net=/run/netns/"$ns")
 	rm -f "$SCRATCH/$name.pcap" "$SCRATCH/$name.err"
 	"${pre[@]}" tcpdump -i "$ifc" -nn -U -w "$SCRATCH/$name.pcap" "$@" \
 		2>"$SCRATCH/$name.err" &
@@ -146,8 +151,8 @@ peer_iperf_server() {
 	local pidf=$SCRATCH/iperf3-peer.pid
 	[ -s "$pidf" ] && kill "$(cat "$pidf")" 2>/dev/null
 	rm -f "$pidf"
-	peer iperf3 -s -1 -D -I "$pidf" --logfile "$SCRATCH/iperf3-peer.log" || return 1
-	wait_for 5 peer sh -c "ss -ltn | grep -q ':5201 '"
+	pns iperf3 -s -1 -D -I "$pidf" --logfile "$SCRATCH/iperf3-peer.log" || return 1
+	wait_for 5 pns sh -c "ss -ltn | grep -q ':5201 '"
 }
 
 # iperf3 client on the PF to DST (the peer's v4 or v6 address) for SECONDS;
@@ -160,7 +165,7 @@ iperf_bytes() {	# DST SECONDS [iperf3 options]
 	out=$(timeout $((secs + 30)) iperf3 -c "$dst" -t "$secs" -J \
 	      --connect-timeout 5000 "$@") ||
 		{ ktap_info "iperf3 failed: $(tail -c 300 <<<"$out" | tr '\n' ' ')" >&2; return 1; }
-	python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bytes"]))' <<<"$out"
+	python3 -S -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bytes"]))' <<<"$out"
 }
 
 # Datapath state for a failure report: per-queue counters, BQL, qdisc,
