@@ -1176,7 +1176,12 @@ void iovnet_port_start(struct iovnet_port *port)
 				     &qvec->napi);
 	}
 	iovnet_wr32(port, IOVNET_EIMS, iovnet_port_eims(port));
-	netif_tx_start_all_queues(port->netdev);
+	/*
+	 * Wake, not just start: after a restart (ring resize) the qdisc may
+	 * hold packets queued while we were stopped, and only a wake
+	 * reschedules it.
+	 */
+	netif_tx_wake_all_queues(port->netdev);
 }
 
 /**

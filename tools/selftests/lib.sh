@@ -119,7 +119,7 @@ ping_peer() {	# COUNT [extra ping options]
 
 # ping until the peer answers (after a link change the neighbour may be stale)
 wait_ping() {	# SECONDS
-	wait_for "$1" ping -q -c 1 -W 1 "$PEER_IP"
+	wait_for "$1" ping -q -c 1 -W 1 "$PEER_IP" >/dev/null
 }
 
 pf_stat() {	# STATISTIC
