@@ -14,8 +14,6 @@ cleanup() {
 	pns ip link del pv10 2>/dev/null
 	pns ip link del pv20 2>/dev/null
 	pns ethtool -K peer0 gro on 2>/dev/null
-	pns ip neigh del "$PF_IP" dev peer0 2>/dev/null
-	pns ip -6 neigh del "$PF_IP6" dev peer0 2>/dev/null
 	netlib_cleanup
 }
 trap cleanup EXIT

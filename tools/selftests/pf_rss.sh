@@ -9,12 +9,7 @@
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tools/netlib.sh"
-cleanup() {
-	pns ip neigh del "$PF_IP" dev peer0 2>/dev/null
-	pns ip -6 neigh del "$PF_IP6" dev peer0 2>/dev/null
-	netlib_cleanup
-}
-trap cleanup EXIT
+trap netlib_cleanup EXIT
 
 ktap_header 26
 

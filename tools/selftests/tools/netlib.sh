@@ -184,10 +184,14 @@ dp_diag() {
 	ktap_info "irqs: $(grep -E "$PF_IF-TxRx|$LAB_PF_PCI" /proc/interrupts | awk '{ s = 0; for (i = 2; i <= NF - 3; i++) s += $i; printf "%s=%d ", $NF, s }')"
 }
 
+# Stop helpers and forget the PF's neighbour entries at the peer, so the
+# next test starts without stale state.
 netlib_cleanup() {
 	local f
 	for f in "$SCRATCH"/*.pid; do
 		[ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null
 	done
 	rm -rf "$SCRATCH"
+	pns ip neigh del "$PF_IP" dev peer0 2>/dev/null
+	pns ip -6 neigh del "$PF_IP6" dev peer0 2>/dev/null
 }
