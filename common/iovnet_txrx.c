@@ -1179,9 +1179,10 @@ void iovnet_port_start(struct iovnet_port *port)
 	/*
 	 * Wake, not just start: after a restart (ring resize) the qdisc may
 	 * hold packets queued while we were stopped, and only a wake
-	 * reschedules it.
+	 * reschedules it. Only the queues in use: the others have no ring.
 	 */
-	netif_tx_wake_all_queues(port->netdev);
+	for (q = 0; q < port->num_queues; q++)
+		netif_tx_wake_queue(netdev_get_tx_queue(port->netdev, q));
 }
 
 /**
