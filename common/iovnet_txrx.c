@@ -1177,12 +1177,20 @@ void iovnet_port_start(struct iovnet_port *port)
 	}
 	iovnet_wr32(port, IOVNET_EIMS, iovnet_port_eims(port));
 	/*
-	 * Wake, not just start: after a restart (ring resize) the qdisc may
-	 * hold packets queued while we were stopped, and only a wake
-	 * reschedules it. Only the queues in use: the others have no ring.
+	 * Wake, not just start, the queues in use: after a restart (ring
+	 * resize) their qdisc may hold packets queued while we were stopped,
+	 * and only a wake reschedules it. The others have no ring, so they are
+	 * only started: the netdev watchdog checks every queue, and one left
+	 * stopped would read as a TX hang.
 	 */
-	for (q = 0; q < port->num_queues; q++)
-		netif_tx_wake_queue(netdev_get_tx_queue(port->netdev, q));
+	for (q = 0; q < port->netdev->num_tx_queues; q++) {
+		struct netdev_queue *txq = netdev_get_tx_queue(port->netdev, q);
+
+		if (q < port->num_queues)
+			netif_tx_wake_queue(txq);
+		else
+			netif_tx_start_queue(txq);
+	}
 }
 
 /**
