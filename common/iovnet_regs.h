@@ -228,6 +228,10 @@ static inline u32 IOVNET_RAH(unsigned int n)
 #define IOVNET_PF_UTA(n)		(0x0a000 + 4 * (n))
 #define IOVNET_PF_RTTDQSEL		0x03604
 #define IOVNET_PF_RTTBCNRC		0x036b0
+#define  IOVNET_RTTBCNRC_RF_DEC		GENMASK(13, 0)	/* 1/16384 units */
+#define  IOVNET_RTTBCNRC_RF_INT		GENMASK(23, 14)
+#define  IOVNET_RTTBCNRC_RS_ENA		BIT(31)
+#define  IOVNET_RTTBCNRC_RF_SHIFT	14
 
 /* Mailbox, PF side: one 16-word buffer and one control register per VF */
 #define IOVNET_PF_VMBMEM(vf)		(0x00800 + 0x40 * (vf))
@@ -255,6 +259,14 @@ static inline u32 IOVNET_RAH(unsigned int n)
 #define  IOVNET_VF_MBX_RSTI		BIT(6)
 #define  IOVNET_VF_MBX_RSTD		BIT(7)
 #define IOVNET_MBX_WORDS		16
+
+/*
+ * Interrupt mapping, VF side: VTIVAR holds RX/TX of queue 0 in bytes 0/1
+ * and of queue 1 in bytes 2/3; VTIVAR_MISC's byte 0 names the mailbox
+ * vector. Entries are IOVNET_IVAR_VALID | vector.
+ */
+#define IOVNET_VF_IVAR			0x01700
+#define IOVNET_VF_IVAR_MISC		0x01740
 
 /* MAC statistics (PF; clear on read) */
 #define IOVNET_CRCERRS			0x04000
@@ -313,7 +325,7 @@ static inline u32 IOVNET_RAH(unsigned int n)
 #define IOVNET_PF_PVFGPTC(vf)		(0x10014 + 0x100 * (vf))
 #define IOVNET_PF_PVFGORC(vf)		(0x10018 + 0x100 * (vf))
 #define IOVNET_PF_PVFGOTC(vf)		(0x10034 + 0x100 * (vf))
-#define IOVNET_PF_PVFMPRC(vf)		(0x10038 + 0x100 * (vf))
+#define IOVNET_PF_PVFMPRC(vf)		(0x1003c + 0x100 * (vf))
 
 /* The same counters as the VF sees them for its own pool */
 #define IOVNET_VF_GPRC			0x00f10

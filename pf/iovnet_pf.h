@@ -4,11 +4,14 @@
 #ifndef _IOVNET_PF_H_
 #define _IOVNET_PF_H_
 
+#include <linux/if_link.h>
 #include <linux/if_vlan.h>
+#include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
 #include <linux/workqueue.h>
 
+#include "iovnet_mbx.h"
 #include "iovnet_txrx.h"
 
 #define IOVNET_PF_DRV_NAME	"iovnet_pf"
@@ -70,6 +73,105 @@ struct iovnet_pf_hw_stats {
 	u64 tsctfc;
 };
 
+/*
+ * Receive address registers in SR-IOV mode: the PF's own address, one
+ * primary entry per VF, then a range for the PF's extra unicast addresses
+ * and one for the extra filters trusted VFs ask for.
+ */
+#define IOVNET_PF_RAR_VF_FIRST		1
+#define IOVNET_PF_RAR_PF_UC_FIRST	(IOVNET_PF_RAR_VF_FIRST + IOVNET_MAX_VFS)
+#define IOVNET_PF_RAR_VF_UC_FIRST	16
+#define IOVNET_PF_VF_MAX_EXTRA_MACS	4
+
+/* VLAN filters one VF may hold, untrusted and trusted */
+#define IOVNET_PF_VF_MAX_VLANS		8
+#define IOVNET_PF_VF_MAX_VLANS_TRUSTED	24
+
+/* Mailbox flood control: a burst, then a steady rate per VF */
+#define IOVNET_PF_MBX_BURST		64
+#define IOVNET_PF_MBX_PER_SEC		2000
+
+/* PF_CONTROL messages a VF is owed */
+#define IOVNET_PF_NOTIFY_RESET		BIT(0)
+#define IOVNET_PF_NOTIFY_LINK		BIT(1)
+
+/* The 82576 pool counters, accumulated to 64 bits across 32-bit wraps */
+enum iovnet_pf_vf_counter {
+	IOVNET_VF_CNT_RX_PACKETS,
+	IOVNET_VF_CNT_TX_PACKETS,
+	IOVNET_VF_CNT_RX_BYTES,
+	IOVNET_VF_CNT_TX_BYTES,
+	IOVNET_VF_CNT_MULTICAST,
+	IOVNET_VF_CNT_NUM,
+};
+
+/**
+ * struct iovnet_pf_vf - what the PF knows and enforces for one VF
+ * @mac: the VF's MAC (administrative, or the one the VF registered)
+ * @admin_mac: @mac was set by the administrator
+ * @port_vlan: administrative VLAN ID, 0 for none
+ * @port_qos: priority of @port_vlan
+ * @spoofchk: MAC and VLAN anti-spoof enabled
+ * @trusted: may override its MAC, add filters, go promiscuous
+ * @link_state: IFLA_VF_LINK_STATE_*
+ * @max_tx_rate: transmit limit in Mb/s, 0 for none
+ * @cts: the VF completed the reset handshake ("clear to send")
+ * @running: the VF's pool is open (from its handshake to its next reset)
+ * @ext: the VF asked for the iovnet extensions (GET_CAPS)
+ * @rss: the VF uses both queues of its pool
+ * @max_frame: largest frame the VF asked to receive
+ * @promisc: IOVNET_MBX_PROMISC_* in force
+ * @mc_count: number of @mc_hash entries
+ * @mc_hash: multicast hashes the VF asked for
+ * @vlans: VLAN IDs the VF asked for
+ * @num_vlans: bits set in @vlans
+ * @tokens: mailbox messages the VF may send before it is throttled
+ * @refill: jiffies of the last @tokens refill
+ * @notify: IOVNET_PF_NOTIFY_* messages waiting for the mailbox
+ * @lock_fails: consecutive failures to take the buffer from the VF
+ * @msgs: mailbox messages received
+ * @nacks: requests refused (policy or malformed)
+ * @invalid: malformed requests
+ * @throttled: times the VF was throttled
+ * @resets: VF_RESET handshakes and FLRs
+ * @cnt: 64-bit pool counters
+ * @cnt_last: last raw value of each pool counter
+ */
+struct iovnet_pf_vf {
+	u8 mac[ETH_ALEN];
+	bool admin_mac;
+	u16 port_vlan;
+	u8 port_qos;
+	bool spoofchk;
+	bool trusted;
+	int link_state;
+	u32 max_tx_rate;
+
+	bool cts;
+	bool running;
+	bool ext;
+	bool rss;
+	u16 max_frame;
+	u8 promisc;
+	u8 mc_count;
+	u16 mc_hash[IOVNET_MBX_MAX_MC_HASHES];
+	unsigned long vlans[BITS_TO_LONGS(VLAN_N_VID)];
+	unsigned int num_vlans;
+
+	unsigned int tokens;
+	unsigned long refill;
+	u8 notify;
+	unsigned int lock_fails;
+	u64 msgs;
+	u64 nacks;
+	u64 invalid;
+	u64 throttled;
+	u64 resets;
+
+	u64 cnt[IOVNET_VF_CNT_NUM];
+	u32 cnt_last[IOVNET_VF_CNT_NUM];
+};
+
 enum iovnet_pf_state {
 	IOVNET_PF_DOWN,		/* datapath not running */
 	IOVNET_PF_REMOVING,	/* no new work may be scheduled */
@@ -104,6 +206,14 @@ enum iovnet_pf_state {
  * @other_irqs: interrupts taken on the link/mailbox vector
  * @tx_timeouts: TX hangs seen (each triggers a reset)
  * @resets: datapath restarts done for recovery
+ * @vf_lock: serialises VF configuration and the mailbox
+ * @vfs: per-VF state, @num_vfs entries
+ * @num_vfs: VFs enabled; the PF then owns pool @num_vfs
+ * @vf_stats_lock: protects the @vfs counters
+ * @mbx_task: mailbox and VF reset work
+ * @mbx_pending: VFs whose request waits for flood control
+ * @rar_vf_uc_owner: VF (+1) owning each extra-filter RAR entry, 0 when free
+ * @vf_link_up: the link as last reported to the VFs
  */
 struct iovnet_pf {
 	struct iovnet_port port;
@@ -129,7 +239,22 @@ struct iovnet_pf {
 	unsigned long other_irqs;
 	u64 tx_timeouts;
 	u64 resets;
+
+	struct mutex vf_lock;	/* see above */
+	struct iovnet_pf_vf *vfs;
+	unsigned int num_vfs;
+	spinlock_t vf_stats_lock;	/* see above */
+	struct delayed_work mbx_task;
+	unsigned long mbx_pending;
+	u8 rar_vf_uc_owner[IOVNET_RAR_ENTRIES - IOVNET_PF_RAR_VF_UC_FIRST];
+	bool vf_link_up;
 };
+
+/* The PF's pool: the one after the VFs' */
+static inline unsigned int iovnet_pf_pool(const struct iovnet_pf *pf)
+{
+	return pf->num_vfs;
+}
 
 static inline u32 pf_rd32(const struct iovnet_pf *pf, u32 reg)
 {
@@ -152,6 +277,8 @@ int iovnet_pf_hw_init(struct iovnet_pf *pf);
 void iovnet_pf_hw_read_mac(struct iovnet_pf *pf);
 void iovnet_pf_set_rar(struct iovnet_pf *pf, unsigned int idx, const u8 *addr,
 		       bool valid);
+void iovnet_pf_set_rar_pool(struct iovnet_pf *pf, unsigned int idx,
+			    const u8 *addr, unsigned int pool);
 void iovnet_pf_configure_rx(struct iovnet_pf *pf);
 void iovnet_pf_configure_tx(struct iovnet_pf *pf);
 void iovnet_pf_configure_rss(struct iovnet_pf *pf);
@@ -175,6 +302,42 @@ int iovnet_pf_reinit(struct iovnet_pf *pf);
 int iovnet_pf_up(struct iovnet_pf *pf);
 void iovnet_pf_down(struct iovnet_pf *pf);
 void iovnet_pf_rss_default_reta(struct iovnet_pf *pf);
+
+/* iovnet_pf_sriov.c */
+int iovnet_pf_sriov_configure(struct pci_dev *pdev, int num_vfs);
+void iovnet_pf_sriov_remove(struct iovnet_pf *pf);
+void iovnet_pf_vmdq_configure(struct iovnet_pf *pf);
+void iovnet_pf_vf_mta(struct iovnet_pf *pf, u32 *mta);
+int iovnet_pf_vlvf_set(struct iovnet_pf *pf, u16 vid, unsigned int pool,
+		       bool on);
+void iovnet_pf_vf_apply(struct iovnet_pf *pf, unsigned int vf);
+void iovnet_pf_vf_scrub(struct iovnet_pf *pf, unsigned int vf);
+void iovnet_pf_vf_update_stats(struct iovnet_pf *pf);
+void iovnet_pf_vf_link_changed(struct iovnet_pf *pf);
+bool iovnet_pf_vf_link_up(struct iovnet_pf *pf, unsigned int vf);
+int iovnet_pf_vf_add_extra_mac(struct iovnet_pf *pf, unsigned int vf,
+			       const u8 *addr);
+void iovnet_pf_vf_free_extra_macs(struct iovnet_pf *pf, unsigned int vf);
+bool iovnet_pf_mac_in_use(struct iovnet_pf *pf, unsigned int vf,
+			  const u8 *addr);
+int iovnet_pf_set_vf_mac(struct net_device *netdev, int vf, u8 *mac);
+int iovnet_pf_set_vf_vlan(struct net_device *netdev, int vf, u16 vlan, u8 qos,
+			  __be16 proto);
+int iovnet_pf_set_vf_rate(struct net_device *netdev, int vf, int min_rate,
+			  int max_rate);
+int iovnet_pf_set_vf_spoofchk(struct net_device *netdev, int vf, bool on);
+int iovnet_pf_set_vf_trust(struct net_device *netdev, int vf, bool on);
+int iovnet_pf_set_vf_link_state(struct net_device *netdev, int vf, int state);
+int iovnet_pf_get_vf_config(struct net_device *netdev, int vf,
+			    struct ifla_vf_info *ivi);
+int iovnet_pf_get_vf_stats(struct net_device *netdev, int vf,
+			   struct ifla_vf_stats *stats);
+
+/* iovnet_pf_mbx.c */
+void iovnet_pf_mbx_task(struct work_struct *work);
+void iovnet_pf_mbx_schedule(struct iovnet_pf *pf);
+void iovnet_pf_mbx_notify(struct iovnet_pf *pf, unsigned int vf, u8 what);
+void iovnet_pf_mbx_handle_flr(struct iovnet_pf *pf, unsigned int vf);
 
 /* iovnet_pf_ethtool.c */
 void iovnet_pf_set_ethtool_ops(struct net_device *netdev);

@@ -20,23 +20,41 @@
 #define IOVNET_MDIC_ERROR	BIT(30)
 #define IOVNET_PHY_ADDR		1
 
+/*
+ * Device queue of the PF's queue pair @q. With VFs the PF owns pool N (N =
+ * number of VFs), whose queues are N and N + 8: the device does a queue's
+ * DMA as VF (queue % 8) whenever that VF exists.
+ */
+static unsigned int iovnet_pf_hw_queue(const struct iovnet_port *port,
+				       unsigned int q)
+{
+	const struct iovnet_pf *pf = container_of(port, struct iovnet_pf, port);
+
+	if (!pf->num_vfs)
+		return q;
+	return iovnet_pf_pool(pf) + 8 * q;
+}
+
 static u32 iovnet_pf_queue_regs(const struct iovnet_port *port, unsigned int q,
 				bool tx)
 {
-	return tx ? IOVNET_PF_TXQ_BASE(q) : IOVNET_PF_RXQ_BASE(q);
+	unsigned int hwq = iovnet_pf_hw_queue(port, q);
+
+	return tx ? IOVNET_PF_TXQ_BASE(hwq) : IOVNET_PF_RXQ_BASE(hwq);
 }
 
 /* Queue q's causes live in IVAR(q % 8): bytes 0/1 for q < 8, else 2/3 */
 static void iovnet_pf_map_queue(struct iovnet_port *port, unsigned int q,
 				unsigned int vector)
 {
-	unsigned int shift = q < 8 ? 0 : 16;
+	unsigned int hwq = iovnet_pf_hw_queue(port, q);
+	unsigned int shift = hwq < 8 ? 0 : 16;
 	u32 ivar, entry = vector | IOVNET_IVAR_VALID;
 
-	ivar = iovnet_rd32(port, IOVNET_IVAR(q % 8));
+	ivar = iovnet_rd32(port, IOVNET_IVAR(hwq % 8));
 	ivar &= ~(0xffffU << shift);
 	ivar |= (entry | entry << 8) << shift;
-	iovnet_wr32(port, IOVNET_IVAR(q % 8), ivar);
+	iovnet_wr32(port, IOVNET_IVAR(hwq % 8), ivar);
 }
 
 const struct iovnet_port_ops iovnet_pf_port_ops = {
@@ -196,6 +214,25 @@ void iovnet_pf_set_rar(struct iovnet_pf *pf, unsigned int idx, const u8 *addr,
 }
 
 /**
+ * iovnet_pf_set_rar_pool() - program a valid RAR entry steering to a pool
+ * @pf: the PF
+ * @idx: RAR entry
+ * @addr: the address
+ * @pool: the pool (VMDq mode) that receives frames for @addr
+ */
+void iovnet_pf_set_rar_pool(struct iovnet_pf *pf, unsigned int idx,
+			    const u8 *addr, unsigned int pool)
+{
+	u32 ral = addr[0] | addr[1] << 8 | addr[2] << 16 | addr[3] << 24;
+	u32 rah = addr[4] | addr[5] << 8;
+
+	pf_wr32(pf, IOVNET_RAH(idx), 0);
+	pf_wr32(pf, IOVNET_RAL(idx), ral);
+	pf_wr32(pf, IOVNET_RAH(idx), rah | IOVNET_RAH_AV |
+		FIELD_PREP(IOVNET_RAH_POOLSEL, BIT(pool)));
+}
+
+/**
  * iovnet_pf_hw_init() - bring a freshly reset device to a known state
  * @pf: the PF
  *
@@ -250,6 +287,8 @@ void iovnet_pf_configure_rss(struct iovnet_pf *pf)
 	u32 mrqc = 0;
 	unsigned int i;
 
+	if (pf->num_vfs)
+		return;	/* VMDq mode: see iovnet_pf_vmdq_configure() */
 	for (i = 0; i < IOVNET_RSS_KEY_SIZE / 4; i++)
 		pf_wr32(pf, IOVNET_RSSRK(i),
 			get_unaligned_le32(&pf->rss_key[4 * i]));
@@ -293,6 +332,15 @@ void iovnet_pf_configure_rx(struct iovnet_pf *pf)
 		ctrl &= ~IOVNET_CTRL_VME;
 	pf_wr32(pf, IOVNET_CTRL, ctrl);
 
+	if (pf->num_vfs) {
+		mutex_lock(&pf->vf_lock);
+		iovnet_pf_vmdq_configure(pf);
+		mutex_unlock(&pf->vf_lock);
+		netif_addr_lock_bh(netdev);
+		iovnet_pf_set_rx_mode(netdev);
+		netif_addr_unlock_bh(netdev);
+		return;
+	}
 	iovnet_pf_configure_rss(pf);
 
 	pf_wr32(pf, IOVNET_RLPML, netdev->mtu + ETH_HLEN + ETH_FCS_LEN +
@@ -311,12 +359,6 @@ void iovnet_pf_configure_rx(struct iovnet_pf *pf)
 	pf_wr32(pf, IOVNET_RCTL, pf_rd32(pf, IOVNET_RCTL) | IOVNET_RCTL_EN);
 }
 
-/* 12-bit MTA hash of address bits 36..47 (RCTL.MO = 0) */
-static u32 iovnet_mta_hash(const u8 *addr)
-{
-	return ((addr[4] >> 4) | (addr[5] << 4)) & 0xfff;
-}
-
 /**
  * iovnet_pf_set_rx_mode() - sync unicast, multicast and promiscuous state
  * @netdev: the PF netdev
@@ -324,38 +366,58 @@ static u32 iovnet_mta_hash(const u8 *addr)
 void iovnet_pf_set_rx_mode(struct net_device *netdev)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
+	unsigned int i, rar, rar_end, pool = iovnet_pf_pool(pf);
 	u32 mta[IOVNET_MTA_REGS] = {};
 	struct netdev_hw_addr *ha;
-	unsigned int i, rar = 1;
+	bool uc_promisc = false;
 	u32 rctl;
 
 	rctl = pf_rd32(pf, IOVNET_RCTL) &
 	       ~(IOVNET_RCTL_UPE | IOVNET_RCTL_MPE | IOVNET_RCTL_VFE);
 
-	iovnet_pf_set_rar(pf, 0, netdev->dev_addr, true);
-	if (netdev_uc_count(netdev) < IOVNET_RAR_ENTRIES - 1) {
+	/* With VFs, the PF keeps to its own range of RAR entries */
+	rar = pf->num_vfs ? IOVNET_PF_RAR_PF_UC_FIRST : 1;
+	rar_end = pf->num_vfs ? IOVNET_PF_RAR_VF_UC_FIRST : IOVNET_RAR_ENTRIES;
+	iovnet_pf_set_rar_pool(pf, 0, netdev->dev_addr, pool);
+	if (netdev_uc_count(netdev) <= rar_end - rar) {
 		netdev_for_each_uc_addr(ha, netdev)
-			iovnet_pf_set_rar(pf, rar++, ha->addr, true);
+			iovnet_pf_set_rar_pool(pf, rar++, ha->addr, pool);
 	} else {
-		rctl |= IOVNET_RCTL_UPE;
+		uc_promisc = true;
 	}
-	for (; rar < IOVNET_RAR_ENTRIES; rar++)
+	for (; rar < rar_end; rar++)
 		iovnet_pf_set_rar(pf, rar, netdev->dev_addr, false);
 
-	if (netdev->flags & IFF_PROMISC)
-		rctl |= IOVNET_RCTL_UPE | IOVNET_RCTL_MPE;
-	else if (netdev->flags & IFF_ALLMULTI)
+	if (uc_promisc || (netdev->flags & IFF_PROMISC))
+		rctl |= IOVNET_RCTL_UPE;
+	if (netdev->flags & (IFF_PROMISC | IFF_ALLMULTI))
 		rctl |= IOVNET_RCTL_MPE;
-	/* A promiscuous port sees every VLAN too */
-	if ((netdev->features & NETIF_F_HW_VLAN_CTAG_FILTER) &&
-	    !(netdev->flags & IFF_PROMISC))
+	/*
+	 * A promiscuous port sees every VLAN too; in VMDq mode the filter
+	 * stays on, as it is what steers tagged frames to their pools.
+	 */
+	if (pf->num_vfs ||
+	    ((netdev->features & NETIF_F_HW_VLAN_CTAG_FILTER) &&
+	     !(netdev->flags & IFF_PROMISC)))
 		rctl |= IOVNET_RCTL_VFE;
 
+	if (pf->num_vfs) {
+		u32 vmolr = pf_rd32(pf, IOVNET_PF_VMOLR(pool));
+
+		vmolr &= ~(IOVNET_VMOLR_ROPE | IOVNET_VMOLR_MPME);
+		if (rctl & IOVNET_RCTL_UPE)
+			vmolr |= IOVNET_VMOLR_ROPE;
+		if (rctl & IOVNET_RCTL_MPE)
+			vmolr |= IOVNET_VMOLR_MPME;
+		pf_wr32(pf, IOVNET_PF_VMOLR(pool), vmolr);
+	}
+
 	netdev_for_each_mc_addr(ha, netdev) {
-		u32 hash = iovnet_mta_hash(ha->addr);
+		u32 hash = iovnet_mbx_mc_hash(ha->addr);
 
 		mta[hash >> 5] |= BIT(hash & 31);
 	}
+	iovnet_pf_vf_mta(pf, mta);
 	for (i = 0; i < IOVNET_MTA_REGS; i++)
 		pf_wr32(pf, IOVNET_MTA(i), mta[i]);
 

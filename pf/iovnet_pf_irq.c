@@ -6,7 +6,8 @@
 #include "iovnet_pf.h"
 
 #define IOVNET_PF_OTHER_EIMS	BIT(IOVNET_PF_OTHER_VECTOR)
-#define IOVNET_PF_OTHER_CAUSES	(IOVNET_ICR_LSC | IOVNET_ICR_DOUTSYNC)
+#define IOVNET_PF_OTHER_CAUSES	(IOVNET_ICR_LSC | IOVNET_ICR_VMMB | \
+				 IOVNET_ICR_DOUTSYNC)
 
 static irqreturn_t iovnet_pf_other_irq(int irq, void *data)
 {
@@ -17,6 +18,9 @@ static irqreturn_t iovnet_pf_other_irq(int irq, void *data)
 
 	if ((icr & IOVNET_ICR_LSC) && !test_bit(IOVNET_PF_REMOVING, pf->state))
 		mod_delayed_work(system_wq, &pf->service_task, 0);
+	/* Mailbox requests and VF resets: served by the mailbox work */
+	if (icr & IOVNET_ICR_VMMB)
+		iovnet_pf_mbx_schedule(pf);
 
 	return IRQ_HANDLED;
 }

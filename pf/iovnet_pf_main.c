@@ -40,7 +40,10 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	pf->netdev = netdev;
 	pci_set_drvdata(pdev, pf);
 	spin_lock_init(&pf->stats_lock);
+	spin_lock_init(&pf->vf_stats_lock);
+	mutex_init(&pf->vf_lock);
 	INIT_DELAYED_WORK(&pf->service_task, iovnet_pf_service_task);
+	INIT_DELAYED_WORK(&pf->mbx_task, iovnet_pf_mbx_task);
 	set_bit(IOVNET_PF_DOWN, pf->state);
 
 	pf->hw = pci_iomap(pdev, 0, 0);
@@ -84,6 +87,9 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	netif_carrier_off(netdev);
 	iovnet_pf_irq_enable(pf);
 	queue_delayed_work(system_wq, &pf->service_task, 0);
+	/* The mailbox is served from now on: VFs may stop waiting (RSTD) */
+	pf_wr32(pf, IOVNET_CTRL_EXT,
+		pf_rd32(pf, IOVNET_CTRL_EXT) | IOVNET_CTRL_EXT_PFRSTD);
 
 	netdev_info(netdev, "Intel 82576 PF at %s, %pM, %u queue pairs\n",
 		    pci_name(pdev), netdev->dev_addr, pf->port.max_queues);
@@ -108,15 +114,19 @@ static void iovnet_pf_quiesce(struct iovnet_pf *pf)
 {
 	iovnet_pf_irq_disable(pf);
 	cancel_delayed_work_sync(&pf->service_task);
+	cancel_delayed_work_sync(&pf->mbx_task);
 	iovnet_pf_hw_reset(pf);
 	pf_wr32(pf, IOVNET_CTRL_EXT,
-		pf_rd32(pf, IOVNET_CTRL_EXT) & ~IOVNET_CTRL_EXT_DRV_LOAD);
+		pf_rd32(pf, IOVNET_CTRL_EXT) &
+		~(IOVNET_CTRL_EXT_DRV_LOAD | IOVNET_CTRL_EXT_PFRSTD));
 }
 
 static void iovnet_pf_remove(struct pci_dev *pdev)
 {
 	struct iovnet_pf *pf = pci_get_drvdata(pdev);
 
+	/* The VF drivers go first, while the mailbox still answers them */
+	iovnet_pf_sriov_remove(pf);
 	set_bit(IOVNET_PF_REMOVING, pf->state);
 	unregister_netdev(pf->netdev);
 	iovnet_pf_quiesce(pf);
@@ -131,6 +141,7 @@ static void iovnet_pf_shutdown(struct pci_dev *pdev)
 {
 	struct iovnet_pf *pf = pci_get_drvdata(pdev);
 
+	iovnet_pf_sriov_remove(pf);
 	set_bit(IOVNET_PF_REMOVING, pf->state);
 	rtnl_lock();
 	netif_device_detach(pf->netdev);
@@ -153,6 +164,7 @@ static struct pci_driver iovnet_pf_driver = {
 	.probe		= iovnet_pf_probe,
 	.remove		= iovnet_pf_remove,
 	.shutdown	= iovnet_pf_shutdown,
+	.sriov_configure = iovnet_pf_sriov_configure,
 };
 module_pci_driver(iovnet_pf_driver);
 

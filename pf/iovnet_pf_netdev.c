@@ -61,11 +61,22 @@ void iovnet_pf_down(struct iovnet_pf *pf)
 	netif_carrier_off(pf->netdev);
 	pf->link_up = false;
 
-	pf_wr32(pf, IOVNET_RCTL,
-		pf_rd32(pf, IOVNET_RCTL) & ~IOVNET_RCTL_EN);
+	/* The VFs keep the device's receiver and transmitter: close our pool */
+	if (pf->num_vfs) {
+		unsigned int pool = iovnet_pf_pool(pf);
+
+		pf_wr32(pf, IOVNET_PF_VFRE,
+			pf_rd32(pf, IOVNET_PF_VFRE) & ~BIT(pool));
+		pf_wr32(pf, IOVNET_PF_VFTE,
+			pf_rd32(pf, IOVNET_PF_VFTE) & ~BIT(pool));
+	} else {
+		pf_wr32(pf, IOVNET_RCTL,
+			pf_rd32(pf, IOVNET_RCTL) & ~IOVNET_RCTL_EN);
+	}
 	iovnet_port_stop(port);
-	pf_wr32(pf, IOVNET_TCTL,
-		pf_rd32(pf, IOVNET_TCTL) & ~IOVNET_TCTL_EN);
+	if (!pf->num_vfs)
+		pf_wr32(pf, IOVNET_TCTL,
+			pf_rd32(pf, IOVNET_TCTL) & ~IOVNET_TCTL_EN);
 	iovnet_port_free_irqs(port);
 	iovnet_port_free(port);
 }
@@ -125,10 +136,20 @@ static int iovnet_pf_change_mtu(struct net_device *netdev, int new_mtu)
 static int iovnet_pf_vlan_filter(struct net_device *netdev, u16 vid, bool on)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
+	int err = 0;
 
-	assign_bit(vid, pf->active_vlans, on);
-	iovnet_pf_set_vfta(pf, vid, on);
-	return 0;
+	mutex_lock(&pf->vf_lock);
+	/* With VFs the VLAN must also steer to the PF's pool */
+	if (pf->num_vfs)
+		err = iovnet_pf_vlvf_set(pf, vid, iovnet_pf_pool(pf), on);
+	else
+		iovnet_pf_set_vfta(pf, vid, on);
+	if (!err)
+		assign_bit(vid, pf->active_vlans, on);
+	mutex_unlock(&pf->vf_lock);
+	if (err)
+		netdev_err(netdev, "VLAN %u: all VLAN filters are in use\n", vid);
+	return err;
 }
 
 static int iovnet_pf_vlan_rx_add_vid(struct net_device *netdev,
@@ -221,6 +242,14 @@ static const struct net_device_ops iovnet_pf_netdev_ops = {
 	.ndo_vlan_rx_add_vid	= iovnet_pf_vlan_rx_add_vid,
 	.ndo_vlan_rx_kill_vid	= iovnet_pf_vlan_rx_kill_vid,
 	.ndo_tx_timeout		= iovnet_pf_tx_timeout,
+	.ndo_set_vf_mac		= iovnet_pf_set_vf_mac,
+	.ndo_set_vf_vlan	= iovnet_pf_set_vf_vlan,
+	.ndo_set_vf_rate	= iovnet_pf_set_vf_rate,
+	.ndo_set_vf_spoofchk	= iovnet_pf_set_vf_spoofchk,
+	.ndo_set_vf_trust	= iovnet_pf_set_vf_trust,
+	.ndo_set_vf_link_state	= iovnet_pf_set_vf_link_state,
+	.ndo_get_vf_config	= iovnet_pf_get_vf_config,
+	.ndo_get_vf_stats	= iovnet_pf_get_vf_stats,
 };
 
 static void iovnet_pf_link_update(struct iovnet_pf *pf)
@@ -254,6 +283,14 @@ void iovnet_pf_service_task(struct work_struct *work)
 					    struct iovnet_pf, service_task);
 
 	iovnet_pf_update_hw_stats(pf);
+	mutex_lock(&pf->vf_lock);
+	if (pf->num_vfs) {
+		iovnet_pf_vf_update_stats(pf);
+		iovnet_pf_vf_link_changed(pf);
+		/* Also a safety net for a mailbox interrupt that got lost */
+		iovnet_pf_mbx_schedule(pf);
+	}
+	mutex_unlock(&pf->vf_lock);
 
 	rtnl_lock();
 	if (test_and_clear_bit(IOVNET_PF_RESET_REQUESTED, pf->state) &&

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Copyright (c) 2026 The iovnet authors */
+
+/*
+ * The PF<->VF mailbox protocol, defined once for both drivers.
+ *
+ * The mailbox is 16 32-bit words per VF, shared through VMBMEM. Word 0 of
+ * every message carries a message ID, an 8-bit "info" argument and the
+ * ACK/NACK/CTS flags; the words that follow depend on the ID. IDs 0x01-0x06
+ * and 0x0100 and their layouts are those of the stock igb/igbvf protocol, so
+ * either side interoperates with the stock driver of the other. IDs from
+ * IOVNET_MBX_EXT_FIRST on are iovnet extensions: a VF uses them only after
+ * IOVNET_MBX_GET_CAPS was acknowledged (a stock PF NACKs unknown IDs), and a
+ * PF sends its own extended messages only to a VF that asked.
+ *
+ * Messages are kept in memory as little-endian words; the drivers convert
+ * each word when copying it to or from the mailbox registers, so byte
+ * arrays (MAC addresses, 16-bit hashes) have the same layout on any host.
+ *
+ * Exchange: the VF takes the buffer lock, writes a request and raises REQ.
+ * The PF reads it, acknowledges (the VF sees PFACK), and writes its reply:
+ * the request's word 0 with ACK or NACK added, and CTS once the VF has done
+ * the reset handshake (the reset reply itself carries no CTS). The PF writes
+ * unsolicited IOVNET_MBX_PF_CONTROL messages the same way.
+ */
+
+#ifndef _IOVNET_MBX_H_
+#define _IOVNET_MBX_H_
+
+#include <linux/bitfield.h>
+#include <linux/build_bug.h>
+#include <linux/errno.h>
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/types.h>
+
+#define IOVNET_MBX_WORDS		16
+
+/* Word 0 */
+#define IOVNET_MBX_ID			GENMASK(15, 0)
+#define IOVNET_MBX_INFO			GENMASK(23, 16)
+#define IOVNET_MBX_CTS			BIT(29)	/* the VF completed reset */
+#define IOVNET_MBX_NACK			BIT(30)
+#define IOVNET_MBX_ACK			BIT(31)
+#define IOVNET_MBX_FLAGS		(IOVNET_MBX_CTS | IOVNET_MBX_NACK | \
+					 IOVNET_MBX_ACK)
+
+/**
+ * enum iovnet_mbx_id - message IDs (word 0 bits 15:0)
+ * @IOVNET_MBX_VF_RESET: VF -> PF, the VF reset itself; reply: MAC or NACK
+ * @IOVNET_MBX_SET_MAC: VF -> PF, primary MAC (info 0) or extra unicast
+ *	filters (info IOVNET_MBX_MAC_FILTER_*)
+ * @IOVNET_MBX_SET_MULTICAST: VF -> PF, info = number of hashes (<= 30)
+ * @IOVNET_MBX_SET_VLAN: VF -> PF, add (info bit 0) or remove one VLAN
+ * @IOVNET_MBX_SET_LPE: VF -> PF, largest frame the VF wants to receive
+ * @IOVNET_MBX_SET_PROMISC: VF -> PF, info = IOVNET_MBX_PROMISC_* wanted
+ * @IOVNET_MBX_PF_CONTROL: PF -> VF, unsolicited. Without CTS and with NACK
+ *	it tells the VF to redo the reset handshake; with CTS, info says what
+ *	changed (IOVNET_MBX_CTRL_*)
+ * @IOVNET_MBX_EXT_FIRST: first ID of the iovnet extensions
+ * @IOVNET_MBX_GET_CAPS: VF -> PF, what extensions the PF offers
+ * @IOVNET_MBX_GET_LINK: VF -> PF, the link as this VF should see it
+ * @IOVNET_MBX_SET_RSS: VF -> PF, spread the pool's RX over both queues
+ */
+enum iovnet_mbx_id {
+	IOVNET_MBX_VF_RESET		= 0x0001,
+	IOVNET_MBX_SET_MAC		= 0x0002,
+	IOVNET_MBX_SET_MULTICAST	= 0x0003,
+	IOVNET_MBX_SET_VLAN		= 0x0004,
+	IOVNET_MBX_SET_LPE		= 0x0005,
+	IOVNET_MBX_SET_PROMISC		= 0x0006,
+	IOVNET_MBX_PF_CONTROL		= 0x0100,
+	IOVNET_MBX_EXT_FIRST		= 0x0200,
+	IOVNET_MBX_GET_CAPS		= IOVNET_MBX_EXT_FIRST,
+	IOVNET_MBX_GET_LINK		= 0x0201,
+	IOVNET_MBX_SET_RSS		= 0x0202,
+};
+
+/* SET_MAC info */
+#define IOVNET_MBX_MAC_PRIMARY		0
+#define IOVNET_MBX_MAC_FILTER_CLR	1	/* drop every extra filter */
+#define IOVNET_MBX_MAC_FILTER_ADD	2	/* add one extra filter */
+
+/* SET_MULTICAST: hashes are the 12 MTA bits of the stock hash type 0 */
+#define IOVNET_MBX_MAX_MC_HASHES	30
+#define IOVNET_MBX_MC_HASH_MAX		0xfff
+
+/* SET_VLAN info */
+#define IOVNET_MBX_VLAN_ADD		BIT(0)
+
+/* SET_LPE: frame size includes the Ethernet header and FCS */
+#define IOVNET_MBX_MIN_FRAME		(ETH_ZLEN + ETH_FCS_LEN)
+#define IOVNET_MBX_MAX_FRAME		9728
+
+/* SET_PROMISC info */
+#define IOVNET_MBX_PROMISC_UNICAST	BIT(0)
+#define IOVNET_MBX_PROMISC_MULTICAST	BIT(1)
+#define IOVNET_MBX_PROMISC_ALL		(IOVNET_MBX_PROMISC_UNICAST | \
+					 IOVNET_MBX_PROMISC_MULTICAST)
+
+/* PF_CONTROL info (with CTS) */
+#define IOVNET_MBX_CTRL_PING		0	/* stock: nothing changed */
+#define IOVNET_MBX_CTRL_LINK		1	/* link changed, see words 1-2 */
+
+/* Extensions: protocol version and capability bits (GET_CAPS reply) */
+#define IOVNET_MBX_VERSION		1
+#define IOVNET_MBX_CAP_LINK		BIT(0)	/* GET_LINK and CTRL_LINK */
+#define IOVNET_MBX_CAP_RSS		BIT(1)	/* SET_RSS */
+#define IOVNET_MBX_CAPS			(IOVNET_MBX_CAP_LINK | \
+					 IOVNET_MBX_CAP_RSS)
+
+/* GET_LINK reply and CTRL_LINK flags */
+#define IOVNET_MBX_LINK_UP		BIT(0)
+#define IOVNET_MBX_LINK_FULL_DUPLEX	BIT(1)
+
+/* Generic view: word 0 and the words that follow */
+struct iovnet_mbx_hdr {
+	__le32 word0;
+};
+
+/* VF_RESET reply; SET_MAC request (primary or extra filter) and reply */
+struct iovnet_mbx_mac {
+	__le32 word0;
+	u8 addr[ETH_ALEN];
+	u8 pad[2];
+	__le32 mc_filter_type;	/* reset reply only: always 0 */
+};
+
+struct iovnet_mbx_multicast {
+	__le32 word0;
+	__le16 hash[IOVNET_MBX_MAX_MC_HASHES];
+};
+
+struct iovnet_mbx_vlan {
+	__le32 word0;
+	__le32 vid;
+};
+
+struct iovnet_mbx_lpe {
+	__le32 word0;
+	__le32 max_frame;
+};
+
+struct iovnet_mbx_caps {
+	__le32 word0;
+	__le32 version;
+	__le32 caps;
+	__le32 max_frame;	/* largest frame SET_LPE accepts */
+};
+
+/* GET_LINK reply and PF_CONTROL/CTRL_LINK */
+struct iovnet_mbx_link {
+	__le32 word0;
+	__le32 flags;
+	__le32 speed;		/* Mb/s, 0 when down */
+};
+
+struct iovnet_mbx_rss {
+	__le32 word0;
+	__le32 enable;
+};
+
+/**
+ * union iovnet_mbx_msg - one mailbox buffer
+ * @words: the raw words, as copied to and from VMBMEM
+ * @hdr: word 0 only
+ * @mac: VF_RESET reply, SET_MAC
+ * @mc: SET_MULTICAST
+ * @vlan: SET_VLAN
+ * @lpe: SET_LPE
+ * @caps: GET_CAPS reply
+ * @link: GET_LINK reply, PF_CONTROL/CTRL_LINK
+ * @rss: SET_RSS
+ */
+union iovnet_mbx_msg {
+	__le32 words[IOVNET_MBX_WORDS];
+	struct iovnet_mbx_hdr hdr;
+	struct iovnet_mbx_mac mac;
+	struct iovnet_mbx_multicast mc;
+	struct iovnet_mbx_vlan vlan;
+	struct iovnet_mbx_lpe lpe;
+	struct iovnet_mbx_caps caps;
+	struct iovnet_mbx_link link;
+	struct iovnet_mbx_rss rss;
+};
+
+static_assert(sizeof(struct iovnet_mbx_mac) == 16);
+static_assert(sizeof(struct iovnet_mbx_multicast) == 64);
+static_assert(sizeof(struct iovnet_mbx_vlan) == 8);
+static_assert(sizeof(struct iovnet_mbx_lpe) == 8);
+static_assert(sizeof(struct iovnet_mbx_caps) == 16);
+static_assert(sizeof(struct iovnet_mbx_link) == 12);
+static_assert(sizeof(struct iovnet_mbx_rss) == 8);
+static_assert(sizeof(union iovnet_mbx_msg) == 4 * IOVNET_MBX_WORDS);
+
+static inline u32 iovnet_mbx_word0(const union iovnet_mbx_msg *msg)
+{
+	return le32_to_cpu(msg->hdr.word0);
+}
+
+static inline u16 iovnet_mbx_msg_id(const union iovnet_mbx_msg *msg)
+{
+	return FIELD_GET(IOVNET_MBX_ID, iovnet_mbx_word0(msg));
+}
+
+static inline u8 iovnet_mbx_msg_info(const union iovnet_mbx_msg *msg)
+{
+	return FIELD_GET(IOVNET_MBX_INFO, iovnet_mbx_word0(msg));
+}
+
+/**
+ * iovnet_mbx_init() - start a message
+ * @msg: the buffer, cleared here
+ * @id: enum iovnet_mbx_id
+ * @info: the 8-bit argument of word 0
+ */
+static inline void iovnet_mbx_init(union iovnet_mbx_msg *msg, u16 id, u8 info)
+{
+	memset(msg, 0, sizeof(*msg));
+	msg->hdr.word0 = cpu_to_le32(FIELD_PREP(IOVNET_MBX_ID, id) |
+				     FIELD_PREP(IOVNET_MBX_INFO, info));
+}
+
+/**
+ * iovnet_mbx_mc_hash() - the 12-bit MTA hash the protocol carries
+ * @addr: a multicast MAC address
+ *
+ * Return: bits 47:36 of the address, the 82576's default MTA hash.
+ */
+static inline u16 iovnet_mbx_mc_hash(const u8 *addr)
+{
+	return ((addr[4] >> 4) | ((u16)addr[5] << 4)) & IOVNET_MBX_MC_HASH_MAX;
+}
+
+/**
+ * iovnet_mbx_validate() - check a VF request before the PF acts on it
+ * @msg: the request as read from the mailbox
+ *
+ * Checks the ID, the info argument and every field the ID defines, so the
+ * dispatcher only sees well-formed requests. What a VF may do in its
+ * current state (trust, port VLAN, reset handshake) is the PF's policy and
+ * is checked there.
+ *
+ * Return: 0 when well formed, -EOPNOTSUPP for an unknown ID, -EINVAL for a
+ * bad argument.
+ */
+static inline int iovnet_mbx_validate(const union iovnet_mbx_msg *msg)
+{
+	u32 word0 = iovnet_mbx_word0(msg);
+	u8 info = iovnet_mbx_msg_info(msg);
+	unsigned int i;
+	u32 val;
+
+	/* Flags are the PF's to set; a request carries none */
+	if (word0 & IOVNET_MBX_FLAGS)
+		return -EINVAL;
+
+	switch (iovnet_mbx_msg_id(msg)) {
+	case IOVNET_MBX_VF_RESET:
+	case IOVNET_MBX_GET_CAPS:
+	case IOVNET_MBX_GET_LINK:
+		return info ? -EINVAL : 0;
+	case IOVNET_MBX_SET_MAC:
+		if (info == IOVNET_MBX_MAC_FILTER_CLR)
+			return 0;
+		if (info != IOVNET_MBX_MAC_PRIMARY &&
+		    info != IOVNET_MBX_MAC_FILTER_ADD)
+			return -EINVAL;
+		return is_valid_ether_addr(msg->mac.addr) ? 0 : -EINVAL;
+	case IOVNET_MBX_SET_MULTICAST:
+		if (info > IOVNET_MBX_MAX_MC_HASHES)
+			return -EINVAL;
+		for (i = 0; i < info; i++)
+			if (le16_to_cpu(msg->mc.hash[i]) > IOVNET_MBX_MC_HASH_MAX)
+				return -EINVAL;
+		return 0;
+	case IOVNET_MBX_SET_VLAN:
+		if (info & ~IOVNET_MBX_VLAN_ADD)
+			return -EINVAL;
+		return le32_to_cpu(msg->vlan.vid) < VLAN_N_VID ? 0 : -EINVAL;
+	case IOVNET_MBX_SET_LPE:
+		if (info)
+			return -EINVAL;
+		val = le32_to_cpu(msg->lpe.max_frame);
+		return val >= IOVNET_MBX_MIN_FRAME &&
+		       val <= IOVNET_MBX_MAX_FRAME ? 0 : -EINVAL;
+	case IOVNET_MBX_SET_PROMISC:
+		return info & ~IOVNET_MBX_PROMISC_ALL ? -EINVAL : 0;
+	case IOVNET_MBX_SET_RSS:
+		if (info)
+			return -EINVAL;
+		return le32_to_cpu(msg->rss.enable) <= 1 ? 0 : -EINVAL;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+#endif /* _IOVNET_MBX_H_ */
