@@ -386,6 +386,28 @@ static void iovnet_pf_stat_values(struct iovnet_pf *pf, u64 *v)
 	WARN_ON_ONCE(v - start != ARRAY_SIZE(iovnet_pf_stat_names));
 }
 
+/* Per-VF mailbox counters: vfN_<name>, for each VF */
+static const char * const iovnet_pf_vf_stat_names[] = {
+	"mbx_msgs", "mbx_nacks", "mbx_invalid", "mbx_throttled", "resets",
+};
+
+static void iovnet_pf_vf_stat_values(struct iovnet_pf *pf, u64 **data)
+{
+	unsigned int vf;
+
+	mutex_lock(&pf->vf_lock);
+	for (vf = 0; vf < pf->num_vfs; vf++) {
+		const struct iovnet_pf_vf *v = &pf->vfs[vf];
+
+		*(*data)++ = v->msgs;
+		*(*data)++ = v->nacks;
+		*(*data)++ = v->invalid;
+		*(*data)++ = v->throttled;
+		*(*data)++ = v->resets;
+	}
+	mutex_unlock(&pf->vf_lock);
+}
+
 static int iovnet_pf_get_sset_count(struct net_device *netdev, int sset)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
@@ -393,7 +415,8 @@ static int iovnet_pf_get_sset_count(struct net_device *netdev, int sset)
 	switch (sset) {
 	case ETH_SS_STATS:
 		return ARRAY_SIZE(iovnet_pf_stat_names) +
-		       iovnet_queue_stats_count(&pf->port);
+		       iovnet_queue_stats_count(&pf->port) +
+		       pf->num_vfs * ARRAY_SIZE(iovnet_pf_vf_stat_names);
 	case ETH_SS_TEST:
 		return IOVNET_PF_TESTS;
 	default:
@@ -404,13 +427,17 @@ static int iovnet_pf_get_sset_count(struct net_device *netdev, int sset)
 static void iovnet_pf_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
-	unsigned int i;
+	unsigned int i, vf;
 
 	switch (sset) {
 	case ETH_SS_STATS:
 		for (i = 0; i < ARRAY_SIZE(iovnet_pf_stat_names); i++)
 			ethtool_puts(&data, iovnet_pf_stat_names[i]);
 		iovnet_queue_stats_strings(&pf->port, &data);
+		for (vf = 0; vf < pf->num_vfs; vf++)
+			for (i = 0; i < ARRAY_SIZE(iovnet_pf_vf_stat_names); i++)
+				ethtool_sprintf(&data, "vf%u_%s", vf,
+						iovnet_pf_vf_stat_names[i]);
 		break;
 	case ETH_SS_TEST:
 		for (i = 0; i < IOVNET_PF_TESTS; i++)
@@ -427,6 +454,7 @@ static void iovnet_pf_get_ethtool_stats(struct net_device *netdev,
 	iovnet_pf_stat_values(pf, data);
 	data += ARRAY_SIZE(iovnet_pf_stat_names);
 	iovnet_queue_stats_values(&pf->port, &data);
+	iovnet_pf_vf_stat_values(pf, &data);
 }
 
 static void iovnet_pf_get_eth_mac_stats(struct net_device *netdev,
@@ -510,9 +538,17 @@ static const u32 iovnet_pf_dump_regs[] = {
 	IOVNET_PF_TXQ_BASE(0) + IOVNET_Q_TAIL,
 };
 
+/*
+ * After the table come the VMDq pools: VMOLR and VMVIR of pools 0-7
+ * (words 30-45), VLVF 0-31 (46-77) and RAL/RAH of RAR 1-23 (78-123).
+ */
+#define IOVNET_PF_DUMP_WORDS	(ARRAY_SIZE(iovnet_pf_dump_regs) + \
+				 2 * IOVNET_POOLS + IOVNET_VLVF_ENTRIES + \
+				 2 * (IOVNET_RAR_ENTRIES - 1))
+
 static int iovnet_pf_get_regs_len(struct net_device *netdev)
 {
-	return sizeof(iovnet_pf_dump_regs);
+	return IOVNET_PF_DUMP_WORDS * sizeof(u32);
 }
 
 static void iovnet_pf_get_regs(struct net_device *netdev,
@@ -524,7 +560,17 @@ static void iovnet_pf_get_regs(struct net_device *netdev,
 
 	regs->version = 1;
 	for (i = 0; i < ARRAY_SIZE(iovnet_pf_dump_regs); i++)
-		buf[i] = pf_rd32(pf, iovnet_pf_dump_regs[i]);
+		*buf++ = pf_rd32(pf, iovnet_pf_dump_regs[i]);
+	for (i = 0; i < IOVNET_POOLS; i++) {
+		*buf++ = pf_rd32(pf, IOVNET_PF_VMOLR(i));
+		*buf++ = pf_rd32(pf, IOVNET_PF_VMVIR(i));
+	}
+	for (i = 0; i < IOVNET_VLVF_ENTRIES; i++)
+		*buf++ = pf_rd32(pf, IOVNET_PF_VLVF(i));
+	for (i = 1; i < IOVNET_RAR_ENTRIES; i++) {
+		*buf++ = pf_rd32(pf, IOVNET_RAL(i));
+		*buf++ = pf_rd32(pf, IOVNET_RAH(i));
+	}
 }
 
 /*

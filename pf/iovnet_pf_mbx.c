@@ -164,14 +164,15 @@ static int iovnet_pf_vf_set_vlan(struct iovnet_pf *pf, unsigned int vf,
 	unsigned int limit;
 	int err;
 
+	/* Removing what is not there always succeeds, port VLAN or not */
+	if (add == test_bit(vid, v->vlans))
+		return 0;
 	if (v->port_vlan) {
 		dev_warn_ratelimited(&pf->pdev->dev,
 				     "VF %u: has port VLAN %u, its own VLAN %u refused\n",
 				     vf, v->port_vlan, vid);
 		return -EPERM;
 	}
-	if (add == test_bit(vid, v->vlans))
-		return 0;
 	if (!add) {
 		iovnet_pf_vlvf_set(pf, vid, vf, false);
 		clear_bit(vid, v->vlans);
@@ -430,6 +431,8 @@ void iovnet_pf_mbx_handle_flr(struct iovnet_pf *pf, unsigned int vf)
 
 	v->resets++;
 	v->notify = 0;
+	/* The VF programs its interrupt routes again after a reset */
+	pf_wr32(pf, IOVNET_IVAR(vf), 0);
 	iovnet_pf_vf_scrub(pf, vf);
 	dev_dbg(&pf->pdev->dev, "VF %u reset\n", vf);
 }

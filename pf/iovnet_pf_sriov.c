@@ -492,6 +492,14 @@ static int iovnet_pf_switch_mode(struct iovnet_pf *pf, unsigned int num_vfs)
 	if (running)
 		iovnet_pf_down(pf);
 
+	/*
+	 * The pools move: no queue may keep an interrupt route from the old
+	 * layout. A VF's VTIVAR only ORs its entries into these registers
+	 * (QEMU: igb_core.c:2597-2624), so stale bits would misroute it.
+	 */
+	for (vf = 0; vf < IOVNET_POOLS; vf++)
+		pf_wr32(pf, IOVNET_IVAR(vf), 0);
+
 	mutex_lock(&pf->vf_lock);
 	if (!num_vfs) {
 		iovnet_pf_vmdq_clear(pf);

@@ -136,3 +136,70 @@ iperf_to_peer() {	# SECONDS [iperf3 options]
 	      --connect-timeout 5000 "$@") || return 1
 	python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' <<<"$out"
 }
+
+# --- SR-IOV helpers -------------------------------------------------------
+
+pf_sysfs() { echo "/sys/bus/pci/devices/$LAB_PF_PCI"; }
+
+# Enable N VFs without binding any driver to them.
+vfs_enable() {	# N
+	echo 0 > "$(pf_sysfs)/sriov_drivers_autoprobe" &&
+	echo "$1" > "$(pf_sysfs)/sriov_numvfs"
+}
+
+vfs_disable() { echo 0 > "$(pf_sysfs)/sriov_numvfs"; }
+
+vf_bdf() {	# INDEX
+	basename "$(readlink "$(pf_sysfs)/virtfn$1")"
+}
+
+# Bind VF INDEX to DRIVER (igbvf or iovnet_vf) and print its netdev name.
+vf_bind() {	# INDEX DRIVER
+	local bdf dev
+	bdf=$(vf_bdf "$1") || return 1
+	dev=/sys/bus/pci/devices/$bdf
+	[ -e "$dev/driver" ] && echo "$bdf" > "$dev/driver/unbind"
+	echo "$2" > "$dev/driver_override" &&
+	echo "$bdf" > /sys/bus/pci/drivers_probe || return 1
+	wait_for 10 sh -c "ls $dev/net 2>/dev/null | grep -q ." || return 1
+	udevadm settle -t 10 2>/dev/null
+	ls "$dev/net"
+}
+
+vf_unbind() {	# INDEX
+	local dev
+	dev=/sys/bus/pci/devices/$(vf_bdf "$1")
+	[ -e "$dev/driver" ] && echo "$(basename "$dev")" > "$dev/driver/unbind"
+	echo > "$dev/driver_override"
+}
+
+# Move IFACE into a new netns NS with ADDR/24, bring it up.
+tenant() {	# NS IFACE ADDR
+	ip netns add "$1" 2>/dev/null
+	ip link set "$2" netns "$1" &&
+	ip -n "$1" addr add "$3/24" dev "$2" &&
+	ip -n "$1" link set "$2" up
+}
+
+tenant_carrier() {	# NS IFACE
+	[ "$(ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null)" = 1 ]
+}
+
+tns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+tenants_cleanup() {
+	local ns
+	for ns in $(ip netns list | awk '{print $1}'); do
+		[ "$ns" = "$PEER_NS" ] || ip netns del "$ns"
+	done
+}
+
+# Word N of the PF's register dump (see Documentation/iovnet.rst)
+pf_reg_word() {	# N
+	ethtool -d "$PF_IF" raw on | od -An -tx4 -v -w4 -j $(( $1 * 4 )) -N 4 |
+		tr -d ' '
+}
+
+pf_vf_stat() {	# VF NAME
+	ethtool -S "$PF_IF" | awk -v k="vf$1_$2:" '$1 == k { print $2 }'
+}
