@@ -1,0 +1,153 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Our VF under our PF: the extensions (capabilities, two queue pairs with
+# RSS requested, link from the PF), tenants in their own namespaces, TCP on
+# both TX queues, channels, trust and promiscuous mode, a live
+# administrative MAC change under traffic, jumbo frames, and recovery from
+# a wire flap, a PF ring resize, an FLR and a PF down/up, each within a
+# measured bound; finally rmmod during traffic.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tools/netlib.sh"
+
+VF_KO=$IOVNET_TOP/iovnet_vf.ko
+
+cleanup() {
+	[ -n "${BG:-}" ] && kill "$BG" 2>/dev/null
+	tenants_cleanup
+	module_loaded iovnet_vf && rmmod iovnet_vf
+	vfs_disable 2>/dev/null
+	netlib_cleanup
+}
+trap cleanup EXIT
+
+tping() {	# NS ping-arguments...
+	local ns=$1
+	shift
+	ip netns exec "$ns" ping -q "$@" >/dev/null 2>&1
+}
+vf_estat() {	# KEY (of VF 0)
+	tns t0 ethtool -S "$VF0" | awk -v k="$1:" '$1 == k { print $2 }'
+}
+combined() { tns t0 ethtool -l "$VF0" | awk '/^Combined:/ { printf "%s%s", s, $2; s = " " }'; }
+vf0_carrier() { tenant_carrier t0 "$VF0"; }
+vf0_no_carrier() { ! tenant_carrier t0 "$VF0"; }
+vf0_reaches_peer() { tping t0 -c 1 -W 1 "$PEER_IP"; }
+
+ktap_header 28
+
+pf_load && pf_up || { echo "Bail out! PF did not come up"; exit 1; }
+MAC0=02:00:00:00:00:50 MAC0B=02:00:00:00:00:51
+
+check "2 VFs enabled, none bound" vfs_enable 2
+ip link set "$PF_IF" vf 0 mac $MAC0
+check "insmod iovnet_vf" insmod "$VF_KO"
+VF0=$(vf_bind 0 iovnet_vf) && VF1=$(vf_bind 1 iovnet_vf)
+check "iovnet_vf binds VF 0 and VF 1 ($VF0, $VF1)" test -n "$VF0" -a -n "$VF1"
+check "VF 0 has the administrative MAC" \
+	test "$(cat "/sys/class/net/$VF0/address")" = $MAC0
+tenant t0 "$VF0" 192.168.77.10 && tenant t1 "$VF1" 192.168.77.11
+ms=$(time_until 20 vf0_carrier)
+check "VF 0 carrier within 20 s (${ms} ms)" vf0_carrier
+wait_for 20 tenant_carrier t1 "$VF1"
+check "our PF: 2 queue pairs (ethtool -l maximum and current)" \
+	test "$(combined)" = "2 2"
+check "ethtool: speed from the PF's GET_LINK" \
+	sh -c "ip netns exec t0 ethtool $VF0 | grep -q 'Speed: 1000Mb/s'"
+
+check "VF 0 -> link partner: first ping within 20 s" wait_for 20 vf0_reaches_peer
+check "VF 0 -> link partner: 100 pings, no loss" \
+	tping t0 -c 100 -i 0.02 -W 2 "$PEER_IP"
+check "VF 0 -> VF 1" wait_for 20 tping t0 -c 1 -W 1 192.168.77.11
+check "VF 0 -> PF" wait_for 20 tping t0 -c 1 -W 1 "$PF_IP"
+
+q0=$(vf_estat tx_queue_0_packets) q1=$(vf_estat tx_queue_1_packets)
+peer_iperf_server
+bytes=$(tns t0 timeout 40 iperf3 -c "$PEER_IP" -t 5 -P 4 -J --connect-timeout 5000 |
+	python3 -S -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bytes"]))')
+ktap_info "iperf3 TCP VF 0 -> partner, 4 streams, 5 s: $(( ${bytes:-0} * 8 / 5000000 )) Mbit/s"
+check "iperf3 TCP VF 0 -> partner moves data" test "${bytes:-0}" -gt 1000000
+q0=$(( $(vf_estat tx_queue_0_packets) - q0 )) q1=$(( $(vf_estat tx_queue_1_packets) - q1 ))
+ktap_info "TX packets per queue: q0 +$q0, q1 +$q1"
+check "both TX queues carried the streams" test "$q0" -gt 100 -a "$q1" -gt 100
+
+tns t0 ethtool -L "$VF0" combined 1
+check "ethtool -L combined 1" test "$(combined)" = "2 1"
+check "traffic on one queue pair" wait_for 20 vf0_reaches_peer
+tns t0 ethtool -L "$VF0" combined 2
+check "ethtool -L combined 2" test "$(combined)" = "2 2"
+
+# Promiscuous mode: refused once while untrusted, granted when trusted
+n0=$(vf_estat mbx_nacks)
+tns t0 ip link set "$VF0" promisc on
+wait_for 10 sh -c "[ \$(ip netns exec t0 ethtool -S $VF0 | awk '\$1 == \"mbx_nacks:\" { print \$2 }') -gt $n0 ]"
+tns t0 ip link set "$VF0" allmulticast on
+tns t0 ip link set "$VF0" allmulticast off
+n1=$(vf_estat mbx_nacks)
+check "untrusted: promiscuous mode refused, and not asked again" \
+	test "$n1" -eq $((n0 + 1))
+ip link set "$PF_IF" vf 0 trust on
+m0=$(vf_estat mbx_tx)
+tns t0 ip link set "$VF0" promisc off
+tns t0 ip link set "$VF0" promisc on
+asked_again() { [ "$(vf_estat mbx_tx)" -gt "$m0" ]; }
+promisc_granted() { wait_for 10 asked_again && [ "$(vf_estat mbx_nacks)" -eq "$n1" ]; }
+check "trusted: promiscuous mode asked again and granted" promisc_granted
+tns t0 ip link set "$VF0" promisc off
+ip link set "$PF_IF" vf 0 trust off
+
+# Live administrative MAC change while TCP runs
+peer_iperf_server
+tns t0 timeout 60 iperf3 -c "$PEER_IP" -t 20 --connect-timeout 5000 >/dev/null 2>&1 &
+BG=$!
+wait_for 10 sh -c "[ \$(ip netns exec t0 cat /sys/class/net/$VF0/statistics/tx_packets) -gt 0 ]"
+ip link set "$PF_IF" vf 0 mac $MAC0B
+ms=$(time_until 10 sh -c "[ \$(ip netns exec t0 cat /sys/class/net/$VF0/address) = $MAC0B ]")
+check "live MAC change: the VF shows the new MAC within 10 s (${ms} ms)" \
+	test "$(tns t0 cat "/sys/class/net/$VF0/address")" = $MAC0B
+wait "$BG" 2>/dev/null
+BG=
+pns ip neigh flush dev peer0
+ms=$(time_until 20 vf0_reaches_peer)
+check "traffic resumes with the new MAC (${ms} ms)" vf0_reaches_peer
+
+ip link set "$PF_IF" mtu 9000
+tns t0 ip link set "$VF0" mtu 9000
+check "9000-byte frames VF 0 <-> PF" \
+	wait_for 20 tping t0 -c 3 -M do -s 8972 -W 2 "$PF_IP"
+tns t0 ip link set "$VF0" mtu 1500
+ip link set "$PF_IF" mtu 1500
+
+"$LAB_MONITOR" set_link wire0-pf off >/dev/null
+ms=$(time_until 10 vf0_no_carrier)
+check "wire down: VF 0 carrier off within 10 s (${ms} ms)" vf0_no_carrier
+"$LAB_MONITOR" set_link wire0-pf on >/dev/null
+ms=$(time_until 20 vf0_carrier)
+check "wire up: VF 0 carrier back within 20 s (${ms} ms)" vf0_carrier
+
+ethtool -G "$PF_IF" rx 512 tx 512
+ms=$(time_until 20 vf0_reaches_peer)
+check "PF ring resize: VF 0 traffic within 20 s (${ms} ms)" vf0_reaches_peer
+
+r0=$(vf_estat recoveries)
+echo 1 > "/sys/bus/pci/devices/$(vf_bdf 0)/reset"
+ms=$(time_until 20 vf0_reaches_peer)
+check "FLR: VF 0 recovers and reaches the partner within 20 s (${ms} ms)" \
+	test "$(vf_estat recoveries)" -gt "$r0" -a "$ms" -lt 20000
+
+ip link set "$PF_IF" down
+ip link set "$PF_IF" up
+ms=$(time_until 30 vf0_reaches_peer)
+check "PF down/up: VF 0 reaches the partner within 30 s (${ms} ms)" vf0_reaches_peer
+
+tping t0 -f -w 30 "$PEER_IP" &
+BG=$!
+wait_for 10 sh -c "[ \$(ip netns exec t0 cat /sys/class/net/$VF0/statistics/tx_packets) -gt 1000 ]"
+check "rmmod iovnet_vf during traffic" rmmod iovnet_vf
+kill "$BG" 2>/dev/null
+wait "$BG" 2>/dev/null
+BG=
+check "PF still reaches the partner" wait_ping 20
+
+ktap_finish

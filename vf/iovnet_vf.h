@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Copyright (c) 2026 The iovnet authors */
+
+#ifndef _IOVNET_VF_H_
+#define _IOVNET_VF_H_
+
+#include <linux/if_vlan.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/pci.h>
+#include <linux/workqueue.h>
+
+#include "iovnet_mbx.h"
+#include "iovnet_txrx.h"
+
+#define IOVNET_VF_DRV_NAME	"iovnet_vf"
+#define IOVNET_VF_DEVICE_ID	0x10ca
+
+/* MSI-X: one vector per queue pair, then one for the mailbox */
+#define IOVNET_VF_MAX_QUEUES	2
+#define IOVNET_VF_MBX_VECTOR	2
+#define IOVNET_VF_NUM_VECTORS	3
+
+/*
+ * The service task also polls the mailbox: QEMU's model never routes the
+ * mailbox cause to our vector (docs: "QEMU model limits").
+ */
+#define IOVNET_VF_SERVICE_PERIOD	(HZ / 2)
+/* Recovery retries back off up to this while the PF is away */
+#define IOVNET_VF_RETRY_MIN		(HZ / 4)
+#define IOVNET_VF_RETRY_MAX		(2 * HZ)
+
+/* Extra unicast filters we ask the PF for before going promiscuous */
+#define IOVNET_VF_MAX_UC		8
+
+enum iovnet_vf_state {
+	IOVNET_VF_DOWN,			/* netdev closed */
+	IOVNET_VF_RUNNING,		/* datapath allocated and started */
+	IOVNET_VF_REMOVING,		/* no new work (probe, remove, PCI reset) */
+	IOVNET_VF_RESET_REQUESTED,	/* the service task redoes the handshake */
+	IOVNET_VF_LINK_QUERY,		/* ask the PF for the link (GET_LINK) */
+	IOVNET_VF_NBITS,
+};
+
+/* Counters of the VF's pool, 32 bits in the device, widened here */
+struct iovnet_vf_hw_stats {
+	u64 gprc;
+	u64 gptc;
+	u64 gorc;
+	u64 gotc;
+	u64 mprc;
+};
+
+/**
+ * struct iovnet_vf_rx_mode - receive filters, as wanted or as the PF has them
+ * @mc_count: multicast hashes in @mc_hash, or more than fit
+ * @mc_hash: 12-bit MTA hashes of the multicast list
+ * @uc_count: extra unicast addresses in @uc, or more than fit
+ * @uc: extra unicast addresses (macvlan, bridge FDB)
+ * @promisc: IOVNET_MBX_PROMISC_* flags
+ */
+struct iovnet_vf_rx_mode {
+	unsigned int mc_count;
+	u16 mc_hash[IOVNET_MBX_MAX_MC_HASHES];
+	unsigned int uc_count;
+	u8 uc[IOVNET_VF_MAX_UC][ETH_ALEN];
+	u8 promisc;
+};
+
+/**
+ * struct iovnet_vf - one 82576 virtual function
+ * @port: datapath state, first so netdev_priv() is also the port
+ * @pdev: the PCI device
+ * @netdev: the VF netdev
+ * @hw: mapped BAR0
+ * @state: enum iovnet_vf_state bits
+ * @mbx_irq_name: name of the mailbox interrupt
+ * @service_task: mailbox poll, link, statistics and recovery
+ * @rx_mode_task: pushes the receive filters to the PF (it sleeps)
+ * @mbx_lock: serialises every use of the mailbox and @mbx_bits
+ * @mbx_bits: read-to-clear V2PMAILBOX bits seen and not yet consumed
+ * @cts: the PF answered our reset: it is clear to send requests
+ * @pf_caps: IOVNET_MBX_CAP_* of the PF, 0 for a stock PF
+ * @pf_max_frame: largest frame the PF accepts in SET_LPE
+ * @pf_link_up: link as the PF reports it (IOVNET_MBX_CAP_LINK)
+ * @pf_link_speed: Mb/s as the PF reports it
+ * @pf_link_duplex: DUPLEX_* as the PF reports it
+ * @link_up: carrier as last set
+ * @admin_mac: the PF assigned our MAC address
+ * @req_queues: queue pairs asked for with ethtool -L
+ * @vtivar: VTIVAR as programmed (the register is write-mostly)
+ * @active_vlans: VLAN IDs the stack added, restored after a reset
+ * @rx_sent: receive filters the PF accepted
+ * @rx_refused: receive filters the PF refused (not asked again)
+ * @rx_refused_valid: @rx_refused holds a refused request, by kind
+ * @retry_delay: next recovery attempt's back-off
+ * @retry_at: jiffies of the next recovery attempt
+ * @reset_reason: why the pending recovery was asked for
+ * @reset_start: jiffies when the pending recovery was asked for
+ * @stats_lock: protects @hw_stats and @hw_last
+ * @hw_stats: accumulated pool counters
+ * @hw_last: last raw reading of each pool counter
+ * @mbx_tx: requests sent to the PF
+ * @mbx_rx: messages read from the PF
+ * @mbx_nacks: requests the PF refused
+ * @mbx_timeouts: requests the PF did not answer in time
+ * @mbx_events: unsolicited PF messages handled
+ * @mbx_irqs: mailbox interrupts taken
+ * @recoveries: completed recoveries
+ * @tx_timeouts: TX hangs seen (each triggers a recovery)
+ */
+struct iovnet_vf {
+	struct iovnet_port port;
+	struct pci_dev *pdev;
+	struct net_device *netdev;
+	u8 __iomem *hw;
+	DECLARE_BITMAP(state, IOVNET_VF_NBITS);
+	char mbx_irq_name[IFNAMSIZ + 16];
+	struct delayed_work service_task;
+	struct work_struct rx_mode_task;
+
+	struct mutex mbx_lock;	/* see above */
+	u32 mbx_bits;
+	bool cts;
+	u32 pf_caps;
+	u32 pf_max_frame;
+	bool pf_link_up;
+	u32 pf_link_speed;
+	u8 pf_link_duplex;
+	bool link_up;
+	bool admin_mac;
+
+	unsigned int req_queues;
+	u32 vtivar;
+	unsigned long active_vlans[BITS_TO_LONGS(VLAN_N_VID)];
+	struct iovnet_vf_rx_mode rx_sent;
+	struct iovnet_vf_rx_mode rx_refused;
+	u8 rx_refused_valid;
+
+	unsigned long retry_delay;
+	unsigned long retry_at;
+	const char *reset_reason;
+	unsigned long reset_start;
+
+	spinlock_t stats_lock;	/* see above */
+	struct iovnet_vf_hw_stats hw_stats;
+	u32 hw_last[5];
+
+	u64 mbx_tx;
+	u64 mbx_rx;
+	u64 mbx_nacks;
+	u64 mbx_timeouts;
+	u64 mbx_events;
+	unsigned long mbx_irqs;
+	u64 recoveries;
+	u64 tx_timeouts;
+};
+
+/* rx_refused_valid bits */
+#define IOVNET_VF_REFUSED_MC		BIT(0)
+#define IOVNET_VF_REFUSED_UC		BIT(1)
+#define IOVNET_VF_REFUSED_PROMISC	BIT(2)
+
+static inline u32 vf_rd32(const struct iovnet_vf *vf, u32 reg)
+{
+	return readl(vf->hw + reg);
+}
+
+static inline void vf_wr32(const struct iovnet_vf *vf, u32 reg, u32 val)
+{
+	writel(val, vf->hw + reg);
+}
+
+/* iovnet_vf_mbx.c */
+int iovnet_vf_mbx_request(struct iovnet_vf *vf, union iovnet_mbx_msg *msg);
+int iovnet_vf_mbx_reset(struct iovnet_vf *vf, union iovnet_mbx_msg *reply);
+void iovnet_vf_mbx_poll(struct iovnet_vf *vf);
+void iovnet_vf_request_reset(struct iovnet_vf *vf, const char *reason);
+
+/* iovnet_vf_main.c */
+void iovnet_vf_service_schedule(struct iovnet_vf *vf, unsigned long delay);
+void iovnet_vf_irq_enable(struct iovnet_vf *vf);
+void iovnet_vf_update_hw_stats(struct iovnet_vf *vf);
+void iovnet_vf_rebase_hw_stats(struct iovnet_vf *vf);
+
+/* iovnet_vf_netdev.c */
+void iovnet_vf_netdev_setup(struct iovnet_vf *vf);
+int iovnet_vf_handshake(struct iovnet_vf *vf);
+void iovnet_vf_recover(struct iovnet_vf *vf);
+void iovnet_vf_link_update(struct iovnet_vf *vf);
+u32 iovnet_vf_status_speed(u32 status);
+void iovnet_vf_query_link(struct iovnet_vf *vf);
+void iovnet_vf_pf_link(struct iovnet_vf *vf, const struct iovnet_mbx_link *link);
+void iovnet_vf_rx_mode_task(struct work_struct *work);
+int iovnet_vf_datapath_up(struct iovnet_vf *vf);
+void iovnet_vf_datapath_down(struct iovnet_vf *vf);
+int iovnet_vf_set_queues(struct iovnet_vf *vf, unsigned int count);
+
+/* iovnet_vf_ethtool.c */
+void iovnet_vf_set_ethtool_ops(struct net_device *netdev);
+
+#endif /* _IOVNET_VF_H_ */

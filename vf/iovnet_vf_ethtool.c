@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (c) 2026 The iovnet authors */
+
+#include <linux/ethtool.h>
+#include <linux/linkmode.h>
+
+#include "iovnet_vf.h"
+
+static void iovnet_vf_get_drvinfo(struct net_device *netdev,
+				  struct ethtool_drvinfo *info)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+
+	strscpy(info->driver, IOVNET_VF_DRV_NAME, sizeof(info->driver));
+	strscpy(info->bus_info, pci_name(vf->pdev), sizeof(info->bus_info));
+}
+
+/* The VF has no PHY: it reports what the PF (or the shared STATUS) says */
+static int iovnet_vf_get_link_ksettings(struct net_device *netdev,
+					struct ethtool_link_ksettings *ks)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+	u32 status;
+
+	ethtool_link_ksettings_zero_link_mode(ks, supported);
+	ethtool_link_ksettings_zero_link_mode(ks, advertising);
+	ks->base.port = PORT_OTHER;
+	ks->base.autoneg = AUTONEG_DISABLE;
+	ks->base.speed = SPEED_UNKNOWN;
+	ks->base.duplex = DUPLEX_UNKNOWN;
+	if (!netif_carrier_ok(netdev))
+		return 0;
+
+	if (vf->pf_caps & IOVNET_MBX_CAP_LINK) {
+		ks->base.speed = vf->pf_link_speed;
+		ks->base.duplex = vf->pf_link_duplex;
+		return 0;
+	}
+	status = vf_rd32(vf, IOVNET_STATUS);
+	ks->base.speed = iovnet_vf_status_speed(status);
+	ks->base.duplex = status & IOVNET_STATUS_FD ? DUPLEX_FULL : DUPLEX_HALF;
+	return 0;
+}
+
+static void iovnet_vf_get_ringparam(struct net_device *netdev,
+				    struct ethtool_ringparam *ring,
+				    struct kernel_ethtool_ringparam *kring,
+				    struct netlink_ext_ack *extack)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+
+	ring->rx_max_pending = IOVNET_MAX_RING;
+	ring->tx_max_pending = IOVNET_MAX_RING;
+	ring->rx_pending = vf->port.rx_ring_count;
+	ring->tx_pending = vf->port.tx_ring_count;
+}
+
+static int iovnet_vf_set_ringparam(struct net_device *netdev,
+				   struct ethtool_ringparam *ring,
+				   struct kernel_ethtool_ringparam *kring,
+				   struct netlink_ext_ack *extack)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+	u16 rx = ALIGN(ring->rx_pending, IOVNET_RING_ALIGN);
+	u16 tx = ALIGN(ring->tx_pending, IOVNET_RING_ALIGN);
+
+	if (ring->rx_mini_pending || ring->rx_jumbo_pending) {
+		NL_SET_ERR_MSG_MOD(extack, "only rx and tx rings exist");
+		return -EINVAL;
+	}
+	if (ring->rx_pending < IOVNET_MIN_RING ||
+	    ring->tx_pending < IOVNET_MIN_RING) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "rings need at least %u descriptors",
+				       IOVNET_MIN_RING);
+		return -EINVAL;
+	}
+	if (rx == vf->port.rx_ring_count && tx == vf->port.tx_ring_count)
+		return 0;
+	/* Without a running datapath the next start uses the new sizes */
+	if (!test_bit(IOVNET_VF_RUNNING, vf->state)) {
+		vf->port.rx_ring_count = rx;
+		vf->port.tx_ring_count = tx;
+		return 0;
+	}
+	if (iovnet_port_resize(&vf->port, tx, rx)) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the new rings, old rings kept");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void iovnet_vf_get_channels(struct net_device *netdev,
+				   struct ethtool_channels *ch)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+
+	ch->max_combined = vf->port.max_queues;
+	ch->combined_count = vf->port.num_queues;
+	ch->max_other = 1;
+	ch->other_count = 1;
+}
+
+static int iovnet_vf_set_channels(struct net_device *netdev,
+				  struct ethtool_channels *ch)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+
+	/* The core has checked the counts against get_channels() */
+	if (ch->rx_count || ch->tx_count || ch->other_count != 1)
+		return -EINVAL;
+	if (ch->combined_count == vf->port.num_queues)
+		return 0;
+	return iovnet_vf_set_queues(vf, ch->combined_count);
+}
+
+/* EITR's interval field holds 13 bits of microseconds */
+#define IOVNET_VF_MAX_ITR_USECS	FIELD_MAX(IOVNET_EITR_INTERVAL)
+
+static int iovnet_vf_get_coalesce(struct net_device *netdev,
+				  struct ethtool_coalesce *ec,
+				  struct kernel_ethtool_coalesce *kec,
+				  struct netlink_ext_ack *extack)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+
+	ec->rx_coalesce_usecs = vf->port.itr_usecs;
+	ec->tx_coalesce_usecs = vf->port.itr_usecs;
+	ec->use_adaptive_rx_coalesce = vf->port.adaptive_itr;
+	return 0;
+}
+
+static int iovnet_vf_set_coalesce(struct net_device *netdev,
+				  struct ethtool_coalesce *ec,
+				  struct kernel_ethtool_coalesce *kec,
+				  struct netlink_ext_ack *extack)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+	struct iovnet_port *port = &vf->port;
+	u32 usecs = ec->rx_coalesce_usecs;
+
+	/* A queue pair shares one vector: the value that changed wins */
+	if (ec->rx_coalesce_usecs == port->itr_usecs) {
+		usecs = ec->tx_coalesce_usecs;
+	} else if (ec->tx_coalesce_usecs != port->itr_usecs &&
+		   ec->tx_coalesce_usecs != ec->rx_coalesce_usecs) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "rx-usecs and tx-usecs share one vector and must match");
+		return -EINVAL;
+	}
+	if (usecs > IOVNET_VF_MAX_ITR_USECS) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "at most %lu usecs",
+				       IOVNET_VF_MAX_ITR_USECS);
+		return -EINVAL;
+	}
+	/* A fixed interval given on its own turns adaptive moderation off */
+	if (usecs != port->itr_usecs &&
+	    ec->use_adaptive_rx_coalesce == port->adaptive_itr)
+		port->adaptive_itr = false;
+	else
+		port->adaptive_itr = ec->use_adaptive_rx_coalesce;
+	port->itr_usecs = usecs;
+	if (test_bit(IOVNET_VF_RUNNING, vf->state))
+		iovnet_port_set_itr(port);
+	return 0;
+}
+
+/* Driver counters; the per-queue ones follow */
+static const char iovnet_vf_stat_names[][ETH_GSTRING_LEN] = {
+	"rx_csum_unnecessary",
+	"rx_csum_bad",
+	"rx_alloc_fail",
+	"rx_frame_errors",
+	"tx_tso_packets",
+	"tx_tso_bytes",
+	"tx_csum_offload",
+	"tx_queue_stops",
+	"tx_queue_wakes",
+	"tx_dropped",
+	"tx_timeouts",
+	"vf_rx_packets",
+	"vf_tx_packets",
+	"vf_rx_bytes",
+	"vf_tx_bytes",
+	"vf_rx_multicast",
+	"mbx_tx",
+	"mbx_rx",
+	"mbx_nacks",
+	"mbx_timeouts",
+	"mbx_events",
+	"mbx_irqs",
+	"recoveries",
+};
+
+static void iovnet_vf_stat_values(struct iovnet_vf *vf, u64 *v)
+{
+	struct iovnet_vf_hw_stats *hw = &vf->hw_stats;
+	struct iovnet_ring_stats rx, tx;
+	u64 *start = v;
+
+	iovnet_port_sum(&vf->port, &rx, &tx);
+	*v++ = rx.rx.csum_unnecessary;
+	*v++ = rx.rx.csum_bad;
+	*v++ = rx.rx.alloc_fail;
+	*v++ = rx.rx.frame_err;
+	*v++ = tx.tx.tso_packets;
+	*v++ = tx.tx.tso_bytes;
+	*v++ = tx.tx.needs_csum;
+	*v++ = tx.tx.stop;
+	*v++ = tx.tx.wake;
+	*v++ = tx.tx.drops;
+	*v++ = vf->tx_timeouts;
+	iovnet_vf_update_hw_stats(vf);
+	spin_lock_bh(&vf->stats_lock);
+	*v++ = hw->gprc;
+	*v++ = hw->gptc;
+	*v++ = hw->gorc;
+	*v++ = hw->gotc;
+	*v++ = hw->mprc;
+	spin_unlock_bh(&vf->stats_lock);
+	*v++ = vf->mbx_tx;
+	*v++ = vf->mbx_rx;
+	*v++ = vf->mbx_nacks;
+	*v++ = vf->mbx_timeouts;
+	*v++ = vf->mbx_events;
+	*v++ = READ_ONCE(vf->mbx_irqs);
+	*v++ = vf->recoveries;
+	WARN_ON_ONCE(v - start != ARRAY_SIZE(iovnet_vf_stat_names));
+}
+
+static int iovnet_vf_get_sset_count(struct net_device *netdev, int sset)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+
+	if (sset != ETH_SS_STATS)
+		return -EOPNOTSUPP;
+	return ARRAY_SIZE(iovnet_vf_stat_names) +
+	       iovnet_queue_stats_count(&vf->port);
+}
+
+static void iovnet_vf_get_strings(struct net_device *netdev, u32 sset, u8 *data)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+	unsigned int i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (i = 0; i < ARRAY_SIZE(iovnet_vf_stat_names); i++)
+		ethtool_puts(&data, iovnet_vf_stat_names[i]);
+	iovnet_queue_stats_strings(&vf->port, &data);
+}
+
+static void iovnet_vf_get_ethtool_stats(struct net_device *netdev,
+					struct ethtool_stats *stats, u64 *data)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+
+	iovnet_vf_stat_values(vf, data);
+	data += ARRAY_SIZE(iovnet_vf_stat_names);
+	iovnet_queue_stats_values(&vf->port, &data);
+}
+
+static const struct ethtool_ops iovnet_vf_ethtool_ops = {
+	.supported_coalesce_params = ETHTOOL_COALESCE_USECS |
+				     ETHTOOL_COALESCE_USE_ADAPTIVE_RX,
+	.get_drvinfo		= iovnet_vf_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_link_ksettings	= iovnet_vf_get_link_ksettings,
+	.get_ringparam		= iovnet_vf_get_ringparam,
+	.set_ringparam		= iovnet_vf_set_ringparam,
+	.get_channels		= iovnet_vf_get_channels,
+	.set_channels		= iovnet_vf_set_channels,
+	.get_coalesce		= iovnet_vf_get_coalesce,
+	.set_coalesce		= iovnet_vf_set_coalesce,
+	.get_sset_count		= iovnet_vf_get_sset_count,
+	.get_strings		= iovnet_vf_get_strings,
+	.get_ethtool_stats	= iovnet_vf_get_ethtool_stats,
+};
+
+/**
+ * iovnet_vf_set_ethtool_ops() - attach the VF's ethtool operations
+ * @netdev: the VF netdev
+ */
+void iovnet_vf_set_ethtool_ops(struct net_device *netdev)
+{
+	netdev->ethtool_ops = &iovnet_vf_ethtool_ops;
+}

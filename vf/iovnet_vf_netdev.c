@@ -1,0 +1,796 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (c) 2026 The iovnet authors */
+
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/if_vlan.h>
+#include <linux/rtnetlink.h>
+
+#include "iovnet_vf.h"
+
+#define IOVNET_VF_FRAME_OVERHEAD	(ETH_HLEN + ETH_FCS_LEN + VLAN_HLEN)
+
+static u32 iovnet_vf_queue_regs(const struct iovnet_port *port, unsigned int q,
+				bool tx)
+{
+	return tx ? IOVNET_VF_TXQ_BASE(q) : IOVNET_VF_RXQ_BASE(q);
+}
+
+/* VTIVAR: RX of queue q in byte 2q, TX in byte 2q + 1 */
+static void iovnet_vf_map_queue(struct iovnet_port *port, unsigned int q,
+				unsigned int vector)
+{
+	struct iovnet_vf *vf = container_of(port, struct iovnet_vf, port);
+	u32 entry = vector | IOVNET_IVAR_VALID;
+
+	vf->vtivar &= ~(0xffffU << (16 * q));
+	vf->vtivar |= (entry | entry << 8) << (16 * q);
+	vf_wr32(vf, IOVNET_VF_IVAR, vf->vtivar);
+}
+
+static const struct iovnet_port_ops iovnet_vf_port_ops = {
+	.queue_regs = iovnet_vf_queue_regs,
+	.map_queue = iovnet_vf_map_queue,
+};
+
+/* Requests; each returns what iovnet_vf_mbx_request() does */
+
+static int iovnet_vf_send_mac(struct iovnet_vf *vf, u8 info, const u8 *addr)
+{
+	union iovnet_mbx_msg msg;
+
+	iovnet_mbx_init(&msg, IOVNET_MBX_SET_MAC, info);
+	if (addr)
+		ether_addr_copy(msg.mac.addr, addr);
+	return iovnet_vf_mbx_request(vf, &msg);
+}
+
+static int iovnet_vf_send_lpe(struct iovnet_vf *vf, unsigned int mtu)
+{
+	union iovnet_mbx_msg msg;
+
+	iovnet_mbx_init(&msg, IOVNET_MBX_SET_LPE, 0);
+	msg.lpe.max_frame = cpu_to_le32(max_t(u32, mtu + IOVNET_VF_FRAME_OVERHEAD,
+					      IOVNET_MBX_MIN_FRAME));
+	return iovnet_vf_mbx_request(vf, &msg);
+}
+
+static int iovnet_vf_send_vlan(struct iovnet_vf *vf, u16 vid, bool add)
+{
+	union iovnet_mbx_msg msg;
+
+	iovnet_mbx_init(&msg, IOVNET_MBX_SET_VLAN, add ? IOVNET_MBX_VLAN_ADD : 0);
+	msg.vlan.vid = cpu_to_le32(vid);
+	return iovnet_vf_mbx_request(vf, &msg);
+}
+
+/**
+ * iovnet_vf_pf_link() - take the link from a GET_LINK reply or CTRL_LINK
+ * @vf: the VF
+ * @link: the message
+ */
+void iovnet_vf_pf_link(struct iovnet_vf *vf, const struct iovnet_mbx_link *link)
+{
+	u32 flags = le32_to_cpu(link->flags);
+
+	vf->pf_link_up = flags & IOVNET_MBX_LINK_UP;
+	vf->pf_link_speed = vf->pf_link_up ? le32_to_cpu(link->speed) : 0;
+	vf->pf_link_duplex = flags & IOVNET_MBX_LINK_FULL_DUPLEX ?
+			     DUPLEX_FULL : DUPLEX_HALF;
+}
+
+/**
+ * iovnet_vf_query_link() - ask a PF that offers it for the link
+ * @vf: the VF
+ */
+void iovnet_vf_query_link(struct iovnet_vf *vf)
+{
+	union iovnet_mbx_msg msg;
+
+	if (!(vf->pf_caps & IOVNET_MBX_CAP_LINK))
+		return;
+	iovnet_mbx_init(&msg, IOVNET_MBX_GET_LINK, 0);
+	if (!iovnet_vf_mbx_request(vf, &msg))
+		iovnet_vf_pf_link(vf, &msg.link);
+}
+
+/**
+ * iovnet_vf_status_speed() - link speed from the STATUS register
+ * @status: the VF's STATUS (the PF's, mirrored)
+ *
+ * Return: SPEED_10, SPEED_100 or SPEED_1000.
+ */
+u32 iovnet_vf_status_speed(u32 status)
+{
+	switch (FIELD_GET(IOVNET_STATUS_SPEED, status)) {
+	case IOVNET_STATUS_SPEED_10:
+		return SPEED_10;
+	case IOVNET_STATUS_SPEED_100:
+		return SPEED_100;
+	default:
+		return SPEED_1000;
+	}
+}
+
+/**
+ * iovnet_vf_link_update() - set the carrier from the PF's view of the link
+ * @vf: the VF, under RTNL
+ *
+ * Up needs the handshake, a running datapath, the port's link (VF STATUS
+ * mirrors the PF's) and, where the PF reports it, the VF's own link state.
+ */
+void iovnet_vf_link_update(struct iovnet_vf *vf)
+{
+	u32 status = vf_rd32(vf, IOVNET_STATUS);
+	bool up;
+
+	up = test_bit(IOVNET_VF_RUNNING, vf->state) && READ_ONCE(vf->cts) &&
+	     (status & IOVNET_STATUS_LU) &&
+	     (!(vf->pf_caps & IOVNET_MBX_CAP_LINK) || vf->pf_link_up);
+	if (up == vf->link_up)
+		return;
+	vf->link_up = up;
+	if (up) {
+		netdev_info(vf->netdev, "link up, %u Mbps\n",
+			    vf->pf_caps & IOVNET_MBX_CAP_LINK ?
+			    vf->pf_link_speed : iovnet_vf_status_speed(status));
+		netif_carrier_on(vf->netdev);
+	} else {
+		netdev_info(vf->netdev, "link down\n");
+		netif_carrier_off(vf->netdev);
+	}
+}
+
+/* Receive filters */
+
+static void iovnet_vf_rx_mode_want(struct iovnet_vf *vf,
+				   struct iovnet_vf_rx_mode *want)
+{
+	struct net_device *netdev = vf->netdev;
+	unsigned int mc = 0, uc = 0;
+	struct netdev_hw_addr *ha;
+
+	memset(want, 0, sizeof(*want));
+	netif_addr_lock_bh(netdev);
+	netdev_for_each_mc_addr(ha, netdev) {
+		if (mc < IOVNET_MBX_MAX_MC_HASHES)
+			want->mc_hash[mc] = iovnet_mbx_mc_hash(ha->addr);
+		mc++;
+	}
+	netdev_for_each_uc_addr(ha, netdev) {
+		if (uc < IOVNET_VF_MAX_UC)
+			ether_addr_copy(want->uc[uc], ha->addr);
+		uc++;
+	}
+	netif_addr_unlock_bh(netdev);
+
+	/* What does not fit in the filters needs a promiscuous mode */
+	if ((netdev->flags & IFF_PROMISC) || uc > IOVNET_VF_MAX_UC)
+		want->promisc = IOVNET_MBX_PROMISC_ALL;
+	else if ((netdev->flags & IFF_ALLMULTI) || mc > IOVNET_MBX_MAX_MC_HASHES)
+		want->promisc = IOVNET_MBX_PROMISC_MULTICAST;
+	want->mc_count = min_t(unsigned int, mc, IOVNET_MBX_MAX_MC_HASHES);
+	want->uc_count = min_t(unsigned int, uc, IOVNET_VF_MAX_UC);
+}
+
+static bool iovnet_vf_mc_equal(const struct iovnet_vf_rx_mode *a,
+			       const struct iovnet_vf_rx_mode *b)
+{
+	return a->mc_count == b->mc_count &&
+	       !memcmp(a->mc_hash, b->mc_hash, a->mc_count * sizeof(u16));
+}
+
+static bool iovnet_vf_uc_equal(const struct iovnet_vf_rx_mode *a,
+			       const struct iovnet_vf_rx_mode *b)
+{
+	return a->uc_count == b->uc_count &&
+	       !memcmp(a->uc, b->uc, a->uc_count * ETH_ALEN);
+}
+
+/*
+ * Not asked again: the PF refused exactly this before. Any other request
+ * in between forgets the refusal, so asking again later is possible (the
+ * administrator may have trusted the VF meanwhile).
+ */
+static bool iovnet_vf_refused(struct iovnet_vf *vf, u8 kind, bool same)
+{
+	if (!same)
+		vf->rx_refused_valid &= ~kind;
+	return (vf->rx_refused_valid & kind) && same;
+}
+
+static void iovnet_vf_refuse(struct iovnet_vf *vf, u8 kind, const char *what)
+{
+	vf->rx_refused_valid |= kind;
+	if (net_ratelimit())
+		netdev_err(vf->netdev,
+			   "the PF refused %s (VF not trusted?); not asking again until it changes\n",
+			   what);
+}
+
+static int iovnet_vf_sync_mc(struct iovnet_vf *vf,
+			     const struct iovnet_vf_rx_mode *want)
+{
+	union iovnet_mbx_msg msg;
+	unsigned int i;
+	int err;
+
+	if (iovnet_vf_refused(vf, IOVNET_VF_REFUSED_MC,
+			      iovnet_vf_mc_equal(want, &vf->rx_refused)) ||
+	    iovnet_vf_mc_equal(want, &vf->rx_sent))
+		return 0;
+
+	iovnet_mbx_init(&msg, IOVNET_MBX_SET_MULTICAST, want->mc_count);
+	for (i = 0; i < want->mc_count; i++)
+		msg.mc.hash[i] = cpu_to_le16(want->mc_hash[i]);
+	err = iovnet_vf_mbx_request(vf, &msg);
+	if (!err) {
+		vf->rx_sent.mc_count = want->mc_count;
+		memcpy(vf->rx_sent.mc_hash, want->mc_hash, sizeof(want->mc_hash));
+		vf->rx_refused_valid &= ~IOVNET_VF_REFUSED_MC;
+	} else if (err == -EPERM) {
+		vf->rx_refused.mc_count = want->mc_count;
+		memcpy(vf->rx_refused.mc_hash, want->mc_hash,
+		       sizeof(want->mc_hash));
+		iovnet_vf_refuse(vf, IOVNET_VF_REFUSED_MC, "the multicast list");
+	}
+	return err;
+}
+
+static int iovnet_vf_sync_uc(struct iovnet_vf *vf,
+			     const struct iovnet_vf_rx_mode *want)
+{
+	unsigned int i;
+	int err = 0;
+
+	if (iovnet_vf_refused(vf, IOVNET_VF_REFUSED_UC,
+			      iovnet_vf_uc_equal(want, &vf->rx_refused)) ||
+	    iovnet_vf_uc_equal(want, &vf->rx_sent))
+		return 0;
+
+	/* The PF keeps no list we could edit: clear and add them all again */
+	if (vf->rx_sent.uc_count) {
+		err = iovnet_vf_send_mac(vf, IOVNET_MBX_MAC_FILTER_CLR, NULL);
+		if (err)
+			goto out;
+		vf->rx_sent.uc_count = 0;
+	}
+	for (i = 0; i < want->uc_count; i++) {
+		err = iovnet_vf_send_mac(vf, IOVNET_MBX_MAC_FILTER_ADD,
+					 want->uc[i]);
+		if (err)
+			goto out;
+		ether_addr_copy(vf->rx_sent.uc[i], want->uc[i]);
+		vf->rx_sent.uc_count = i + 1;
+	}
+	vf->rx_refused_valid &= ~IOVNET_VF_REFUSED_UC;
+out:
+	if (err == -EPERM) {
+		vf->rx_refused.uc_count = want->uc_count;
+		memcpy(vf->rx_refused.uc, want->uc, sizeof(want->uc));
+		iovnet_vf_refuse(vf, IOVNET_VF_REFUSED_UC,
+				 "extra unicast addresses");
+	}
+	return err;
+}
+
+static int iovnet_vf_sync_promisc(struct iovnet_vf *vf,
+				  const struct iovnet_vf_rx_mode *want)
+{
+	union iovnet_mbx_msg msg;
+	int err;
+
+	if (iovnet_vf_refused(vf, IOVNET_VF_REFUSED_PROMISC,
+			      want->promisc == vf->rx_refused.promisc) ||
+	    want->promisc == vf->rx_sent.promisc)
+		return 0;
+
+	iovnet_mbx_init(&msg, IOVNET_MBX_SET_PROMISC, want->promisc);
+	err = iovnet_vf_mbx_request(vf, &msg);
+	if (!err) {
+		vf->rx_sent.promisc = want->promisc;
+		vf->rx_refused_valid &= ~IOVNET_VF_REFUSED_PROMISC;
+	} else if (err == -EPERM) {
+		vf->rx_refused.promisc = want->promisc;
+		iovnet_vf_refuse(vf, IOVNET_VF_REFUSED_PROMISC,
+				 want->promisc & IOVNET_MBX_PROMISC_UNICAST ?
+				 "promiscuous mode" : "all-multicast mode");
+	}
+	return err;
+}
+
+/* Bring the PF's filters in line with the netdev; a refusal is not an error */
+static int iovnet_vf_sync_rx_mode(struct iovnet_vf *vf)
+{
+	struct iovnet_vf_rx_mode want;
+	int err;
+
+	iovnet_vf_rx_mode_want(vf, &want);
+	err = iovnet_vf_sync_mc(vf, &want);
+	if (!err || err == -EPERM)
+		err = iovnet_vf_sync_uc(vf, &want);
+	if (!err || err == -EPERM)
+		err = iovnet_vf_sync_promisc(vf, &want);
+	return err == -EPERM ? 0 : err;
+}
+
+/**
+ * iovnet_vf_rx_mode_task() - push receive filters from process context
+ * @work: the VF's rx_mode_task
+ */
+void iovnet_vf_rx_mode_task(struct work_struct *work)
+{
+	struct iovnet_vf *vf = container_of(work, struct iovnet_vf,
+					    rx_mode_task);
+
+	rtnl_lock();
+	/* Without a handshake the recovery pushes them all */
+	if (READ_ONCE(vf->cts))
+		iovnet_vf_sync_rx_mode(vf);
+	rtnl_unlock();
+}
+
+static void iovnet_vf_set_rx_mode(struct net_device *netdev)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+
+	/* Atomic context here, and the mailbox sleeps */
+	if (!test_bit(IOVNET_VF_REMOVING, vf->state))
+		schedule_work(&vf->rx_mode_task);
+}
+
+/* Queue pairs: two only when the PF spreads the pool's RX over both */
+static int iovnet_vf_config_rss(struct iovnet_vf *vf)
+{
+	unsigned int want = min_t(unsigned int, vf->req_queues,
+				  vf->port.max_queues);
+	union iovnet_mbx_msg msg;
+	int err;
+
+	if (vf->pf_caps & IOVNET_MBX_CAP_RSS) {
+		iovnet_mbx_init(&msg, IOVNET_MBX_SET_RSS, 0);
+		msg.rss.enable = cpu_to_le32(want > 1);
+		err = iovnet_vf_mbx_request(vf, &msg);
+		if (err == -EPERM && want > 1) {
+			netdev_warn(vf->netdev,
+				    "the PF refused RSS: using one queue pair\n");
+			want = 1;
+		} else if (err && err != -EPERM) {
+			return err;
+		}
+	}
+	vf->port.num_queues = want;
+	return 0;
+}
+
+/* Datapath */
+
+static void iovnet_vf_disable_queues(struct iovnet_vf *vf)
+{
+	unsigned int q;
+
+	for (q = 0; q < vf->port.num_queues; q++) {
+		writel(0, vf->port.qvecs[q]->rx->regs + IOVNET_Q_DCTL);
+		writel(0, vf->port.qvecs[q]->tx->regs + IOVNET_Q_DCTL);
+	}
+}
+
+/**
+ * iovnet_vf_datapath_up() - allocate, program and start the rings
+ * @vf: the VF, under RTNL, after the handshake
+ *
+ * Return: 0 or a negative errno; on error the datapath stays down.
+ */
+int iovnet_vf_datapath_up(struct iovnet_vf *vf)
+{
+	struct iovnet_port *port = &vf->port;
+	int err;
+
+	err = iovnet_port_alloc(port);
+	if (err)
+		return err;
+	err = netif_set_real_num_queues(vf->netdev, port->num_queues,
+					port->num_queues);
+	if (err)
+		goto err_free;
+
+	vf->vtivar = 0;
+	iovnet_port_configure(port, IOVNET_RX_BUF_LEN);
+	err = iovnet_port_request_irqs(port);
+	if (err)
+		goto err_disable;
+
+	iovnet_port_start(port);
+	set_bit(IOVNET_VF_RUNNING, vf->state);
+	/* The carrier comes from the service task, which looks right away */
+	iovnet_vf_service_schedule(vf, 0);
+	return 0;
+
+err_disable:
+	iovnet_vf_disable_queues(vf);
+err_free:
+	iovnet_port_free(port);
+	return err;
+}
+
+/**
+ * iovnet_vf_datapath_down() - stop the rings and free them
+ * @vf: the VF, under RTNL
+ */
+void iovnet_vf_datapath_down(struct iovnet_vf *vf)
+{
+	struct iovnet_port *port = &vf->port;
+
+	netif_carrier_off(vf->netdev);
+	vf->link_up = false;
+	if (!test_and_clear_bit(IOVNET_VF_RUNNING, vf->state)) {
+		netif_tx_stop_all_queues(vf->netdev);
+		return;
+	}
+	iovnet_port_stop(port);
+	iovnet_port_free_irqs(port);
+	iovnet_port_free(port);
+}
+
+/**
+ * iovnet_vf_set_queues() - change the number of queue pairs
+ * @vf: the VF, under RTNL
+ * @count: 1 or 2, within what get_channels() allowed
+ *
+ * Return: 0 or a negative errno.
+ */
+int iovnet_vf_set_queues(struct iovnet_vf *vf, unsigned int count)
+{
+	bool running = test_bit(IOVNET_VF_RUNNING, vf->state);
+	int err = 0;
+
+	if (running)
+		iovnet_vf_datapath_down(vf);
+	vf->req_queues = count;
+	/* Without a handshake the recovery tells the PF */
+	if (READ_ONCE(vf->cts))
+		err = iovnet_vf_config_rss(vf);
+	else
+		vf->port.num_queues = min_t(unsigned int, count,
+					    vf->port.max_queues);
+	if (running && !err)
+		err = iovnet_vf_datapath_up(vf);
+	if (err)
+		iovnet_vf_request_reset(vf, "a failed queue change");
+	return err;
+}
+
+/* Handshake and recovery */
+
+/* The PF decides our MAC: tell the stack it changed */
+static void iovnet_vf_take_mac(struct iovnet_vf *vf, const u8 *addr)
+{
+	struct net_device *netdev = vf->netdev;
+
+	ether_addr_copy(netdev->perm_addr, addr);
+	if (ether_addr_equal(netdev->dev_addr, addr))
+		return;
+	eth_hw_addr_set(netdev, addr);
+	netdev->addr_assign_type = NET_ADDR_PERM;
+	if (netdev->reg_state == NETREG_REGISTERED) {
+		netdev_info(netdev, "the PF assigned MAC address %pM\n", addr);
+		call_netdevice_notifiers(NETDEV_CHANGEADDR, netdev);
+	}
+}
+
+static int iovnet_vf_restore_vlans(struct iovnet_vf *vf)
+{
+	unsigned int vid;
+	int err;
+
+	for_each_set_bit(vid, vf->active_vlans, VLAN_N_VID) {
+		err = iovnet_vf_send_vlan(vf, vid, true);
+		if (err == -EPERM) {
+			netdev_warn(vf->netdev, "the PF refused VLAN %u\n", vid);
+			continue;
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void iovnet_vf_take_caps(struct iovnet_vf *vf,
+				const union iovnet_mbx_msg *msg)
+{
+	u32 max_frame = le32_to_cpu(msg->caps.max_frame);
+
+	vf->pf_caps = le32_to_cpu(msg->caps.caps) & IOVNET_MBX_CAPS;
+	if (max_frame < ETH_MIN_MTU + IOVNET_VF_FRAME_OVERHEAD ||
+	    max_frame > IOVNET_MBX_MAX_FRAME)
+		max_frame = IOVNET_MBX_MAX_FRAME;
+	vf->pf_max_frame = max_frame;
+}
+
+/**
+ * iovnet_vf_handshake() - reset, identify the PF, restore every setting
+ * @vf: the VF, under RTNL (or not yet registered), datapath down
+ *
+ * Takes the administrative MAC address (or registers ours), the PF's
+ * extensions, and restores MTU, VLANs, receive filters and RSS.
+ *
+ * Return: 0, or a negative errno when the PF is not ready or stopped
+ * answering (the service task tries again).
+ */
+int iovnet_vf_handshake(struct iovnet_vf *vf)
+{
+	struct net_device *netdev = vf->netdev;
+	union iovnet_mbx_msg msg;
+	int err;
+
+	err = iovnet_vf_mbx_reset(vf, &msg);
+	if (err && err != -EPERM)
+		return err;
+
+	vf->admin_mac = !err && is_valid_ether_addr(msg.mac.addr);
+	if (vf->admin_mac) {
+		iovnet_vf_take_mac(vf, msg.mac.addr);
+	} else {
+		if (!is_valid_ether_addr(netdev->dev_addr))
+			eth_hw_addr_random(netdev);
+		err = iovnet_vf_send_mac(vf, IOVNET_MBX_MAC_PRIMARY,
+					 netdev->dev_addr);
+		if (err == -EPERM)
+			netdev_warn(netdev, "the PF refused MAC address %pM\n",
+				    netdev->dev_addr);
+		else if (err)
+			return err;
+	}
+	iovnet_vf_irq_enable(vf);
+	iovnet_vf_rebase_hw_stats(vf);
+
+	/* A stock PF refuses what it does not know: no extensions then */
+	iovnet_mbx_init(&msg, IOVNET_MBX_GET_CAPS, 0);
+	err = iovnet_vf_mbx_request(vf, &msg);
+	if (!err) {
+		iovnet_vf_take_caps(vf, &msg);
+	} else if (err == -EPERM) {
+		vf->pf_caps = 0;
+		vf->pf_max_frame = IOVNET_MBX_MAX_FRAME;
+	} else {
+		return err;
+	}
+	vf->port.max_queues = vf->pf_caps & IOVNET_MBX_CAP_RSS ?
+			      IOVNET_VF_MAX_QUEUES : 1;
+	netdev->max_mtu = vf->pf_max_frame - IOVNET_VF_FRAME_OVERHEAD;
+
+	err = iovnet_vf_send_lpe(vf, netdev->mtu);
+	if (err == -EPERM)
+		netdev_warn(netdev, "the PF refused frames for MTU %u\n",
+			    netdev->mtu);
+	else if (err)
+		return err;
+
+	err = iovnet_vf_restore_vlans(vf);
+	if (err)
+		return err;
+
+	/* The PF forgot our filters with the reset */
+	memset(&vf->rx_sent, 0, sizeof(vf->rx_sent));
+	vf->rx_refused_valid = 0;
+	err = iovnet_vf_sync_rx_mode(vf);
+	if (err)
+		return err;
+
+	err = iovnet_vf_config_rss(vf);
+	if (err)
+		return err;
+
+	vf->pf_link_up = false;
+	iovnet_vf_query_link(vf);
+	return READ_ONCE(vf->cts) ? 0 : -EIO;
+}
+
+/**
+ * iovnet_vf_recover() - take the VF down, redo the handshake, come back
+ * @vf: the VF, under RTNL, with a recovery requested
+ *
+ * On failure the next attempt is scheduled with a growing back-off, so a
+ * PF that is away sees at most one reset request every few seconds.
+ */
+void iovnet_vf_recover(struct iovnet_vf *vf)
+{
+	unsigned long start = vf->reset_start;
+	const char *reason = vf->reset_reason;
+	int err;
+
+	iovnet_vf_datapath_down(vf);
+	clear_bit(IOVNET_VF_RESET_REQUESTED, vf->state);
+
+	err = iovnet_vf_handshake(vf);
+	if (!err && !test_bit(IOVNET_VF_DOWN, vf->state))
+		err = iovnet_vf_datapath_up(vf);
+	if (err || test_bit(IOVNET_VF_RESET_REQUESTED, vf->state)) {
+		if (err && test_bit(IOVNET_VF_RUNNING, vf->state))
+			iovnet_vf_datapath_down(vf);
+		set_bit(IOVNET_VF_RESET_REQUESTED, vf->state);
+		vf->reset_start = start;
+		vf->reset_reason = reason;
+		vf->retry_delay = clamp(2 * vf->retry_delay,
+					(unsigned long)IOVNET_VF_RETRY_MIN,
+					(unsigned long)IOVNET_VF_RETRY_MAX);
+		vf->retry_at = jiffies + vf->retry_delay;
+		return;
+	}
+
+	vf->recoveries++;
+	vf->retry_delay = 0;
+	netdev_info(vf->netdev, "recovered from %s in %u ms\n",
+		    reason ?: "a reset", jiffies_to_msecs(jiffies - start));
+}
+
+/* Netdev operations */
+
+static int iovnet_vf_open(struct net_device *netdev)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+	int err;
+
+	netif_carrier_off(netdev);
+	netif_tx_stop_all_queues(netdev);
+	clear_bit(IOVNET_VF_DOWN, vf->state);
+	/* Without the PF the recovery starts the datapath once it is back */
+	if (!READ_ONCE(vf->cts))
+		return 0;
+	err = iovnet_vf_datapath_up(vf);
+	if (err)
+		set_bit(IOVNET_VF_DOWN, vf->state);
+	return err;
+}
+
+static int iovnet_vf_stop(struct net_device *netdev)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+
+	set_bit(IOVNET_VF_DOWN, vf->state);
+	iovnet_vf_datapath_down(vf);
+	return 0;
+}
+
+static int iovnet_vf_set_mac(struct net_device *netdev, void *p)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+	struct sockaddr *addr = p;
+	int err;
+
+	if (!is_valid_ether_addr(addr->sa_data))
+		return -EADDRNOTAVAIL;
+	if (ether_addr_equal(netdev->dev_addr, addr->sa_data))
+		return 0;
+
+	err = iovnet_vf_send_mac(vf, IOVNET_MBX_MAC_PRIMARY, addr->sa_data);
+	if (err == -EPERM) {
+		if (net_ratelimit())
+			netdev_err(netdev,
+				   "the PF refused MAC address %pM, keeping %pM\n",
+				   addr->sa_data, netdev->dev_addr);
+		return -EPERM;
+	}
+	/* A PF that is away gets it with the next handshake */
+	eth_hw_addr_set(netdev, addr->sa_data);
+	return 0;
+}
+
+static int iovnet_vf_change_mtu(struct net_device *netdev, int new_mtu)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+	int err;
+
+	/* RX buffers chain, so only the PF's frame limit changes */
+	err = iovnet_vf_send_lpe(vf, new_mtu);
+	if (err == -EPERM) {
+		netdev_err(netdev, "the PF refused frames for MTU %d\n", new_mtu);
+		return -EINVAL;
+	}
+	WRITE_ONCE(netdev->mtu, new_mtu);
+	return 0;
+}
+
+static int iovnet_vf_vlan_rx_add_vid(struct net_device *netdev,
+				     __be16 proto, u16 vid)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+	int err;
+
+	err = iovnet_vf_send_vlan(vf, vid, true);
+	if (err == -EPERM) {
+		/* VLAN 0 is added on every up: stay quiet about it */
+		if (!vid)
+			return 0;
+		if (net_ratelimit())
+			netdev_err(netdev,
+				   "the PF refused VLAN %u (port VLAN set?)\n",
+				   vid);
+		return -EPERM;
+	}
+	/* A PF that is away gets it with the next handshake */
+	set_bit(vid, vf->active_vlans);
+	return 0;
+}
+
+static int iovnet_vf_vlan_rx_kill_vid(struct net_device *netdev,
+				      __be16 proto, u16 vid)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+
+	clear_bit(vid, vf->active_vlans);
+	iovnet_vf_send_vlan(vf, vid, false);
+	return 0;
+}
+
+static void iovnet_vf_tx_timeout(struct net_device *netdev,
+				 unsigned int txqueue)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+
+	vf->tx_timeouts++;
+	netdev_warn(netdev, "TX queue %u timed out, resetting\n", txqueue);
+	iovnet_vf_request_reset(vf, "a TX timeout");
+}
+
+static void iovnet_vf_get_stats64(struct net_device *netdev,
+				  struct rtnl_link_stats64 *stats)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+
+	iovnet_get_stats64(netdev, stats);
+	spin_lock_bh(&vf->stats_lock);
+	stats->multicast = vf->hw_stats.mprc;
+	spin_unlock_bh(&vf->stats_lock);
+}
+
+static const struct net_device_ops iovnet_vf_netdev_ops = {
+	.ndo_open		= iovnet_vf_open,
+	.ndo_stop		= iovnet_vf_stop,
+	.ndo_start_xmit		= iovnet_start_xmit,
+	.ndo_features_check	= iovnet_features_check,
+	.ndo_set_rx_mode	= iovnet_vf_set_rx_mode,
+	.ndo_set_mac_address	= iovnet_vf_set_mac,
+	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_change_mtu		= iovnet_vf_change_mtu,
+	.ndo_get_stats64	= iovnet_vf_get_stats64,
+	.ndo_vlan_rx_add_vid	= iovnet_vf_vlan_rx_add_vid,
+	.ndo_vlan_rx_kill_vid	= iovnet_vf_vlan_rx_kill_vid,
+	.ndo_tx_timeout		= iovnet_vf_tx_timeout,
+};
+
+/**
+ * iovnet_vf_netdev_setup() - fill in the netdev and the datapath state
+ * @vf: the VF, before registration
+ */
+void iovnet_vf_netdev_setup(struct iovnet_vf *vf)
+{
+	struct net_device *netdev = vf->netdev;
+	netdev_features_t csum_tso = NETIF_F_SG | NETIF_F_IP_CSUM |
+				     NETIF_F_IPV6_CSUM | NETIF_F_TSO |
+				     NETIF_F_TSO6;
+
+	iovnet_port_init(&vf->port, netdev, vf->pdev, vf->hw,
+			 &iovnet_vf_port_ops, IOVNET_VF_MAX_QUEUES, 0);
+	/* One queue pair until the PF says it spreads RX over two */
+	vf->port.max_queues = 1;
+	vf->port.num_queues = 1;
+	vf->req_queues = IOVNET_VF_MAX_QUEUES;
+
+	netdev->netdev_ops = &iovnet_vf_netdev_ops;
+	netdev->stat_ops = &iovnet_stat_ops;
+	iovnet_vf_set_ethtool_ops(netdev);
+	netdev->watchdog_timeo = 5 * HZ;
+
+	/* VLAN stripping is the PF's choice (per pool), so it is fixed here */
+	netdev->hw_features = csum_tso | NETIF_F_RXCSUM | NETIF_F_RXHASH |
+			      NETIF_F_HW_VLAN_CTAG_TX;
+	netdev->features = netdev->hw_features | NETIF_F_HIGHDMA |
+			   NETIF_F_HW_VLAN_CTAG_RX |
+			   NETIF_F_HW_VLAN_CTAG_FILTER;
+	netdev->vlan_features = csum_tso | NETIF_F_HIGHDMA;
+	netdev->priv_flags |= IFF_UNICAST_FLT | IFF_LIVE_ADDR_CHANGE;
+
+	netdev->min_mtu = ETH_MIN_MTU;
+	netdev->max_mtu = IOVNET_MBX_MAX_FRAME - IOVNET_VF_FRAME_OVERHEAD;
+}
