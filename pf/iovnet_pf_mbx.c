@@ -83,7 +83,6 @@ static int iovnet_pf_vf_reset_msg(struct iovnet_pf *pf, unsigned int vf,
 	iovnet_pf_vf_scrub(pf, vf);
 	v->cts = true;
 	v->running = true;
-	v->tokens = IOVNET_PF_MBX_BURST;
 	iovnet_pf_vf_apply(pf, vf);
 
 	/* The reset reply carries no CTS: the stock VF matches it exactly */

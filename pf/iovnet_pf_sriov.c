@@ -712,23 +712,20 @@ int iovnet_pf_set_vf_vlan(struct net_device *netdev, int vf, u16 vlan, u8 qos,
 	}
 
 	mutex_lock(&pf->vf_lock);
-	if (v->port_vlan && v->port_vlan != vlan)
-		iovnet_pf_vlvf_set(pf, v->port_vlan, vf, false);
-	if (vlan) {
-		/* The VF's own VLANs no longer apply behind a port VLAN */
-		iovnet_pf_vlvf_clear_pool(pf, vf);
-		bitmap_zero(v->vlans, VLAN_N_VID);
-		v->num_vlans = 0;
-		if (iovnet_pf_vlvf_set(pf, vlan, vf, true)) {
-			v->port_vlan = 0;
-			v->port_qos = 0;
-			iovnet_pf_vf_apply(pf, vf);
-			mutex_unlock(&pf->vf_lock);
-			netdev_err(netdev, "VF %d: all %d VLAN filters are in use\n",
-				   vf, IOVNET_VLVF_ENTRIES);
-			return -ENOSPC;
-		}
+	/* Take the new filter first: a refusal must leave everything as it was */
+	if (vlan && iovnet_pf_vlvf_set(pf, vlan, vf, true)) {
+		mutex_unlock(&pf->vf_lock);
+		netdev_err(netdev, "VF %d: all %d VLAN filters are in use\n",
+			   vf, IOVNET_VLVF_ENTRIES);
+		return -ENOSPC;
 	}
+	/* The old port VLAN and the VF's own VLANs no longer apply */
+	iovnet_pf_vlvf_clear_pool(pf, vf);
+	bitmap_zero(v->vlans, VLAN_N_VID);
+	v->num_vlans = 0;
+	/* Cannot fail: clearing the pool left this entry or a free one */
+	if (vlan)
+		iovnet_pf_vlvf_set(pf, vlan, vf, true);
 	v->port_vlan = vlan;
 	v->port_qos = qos;
 	iovnet_pf_vf_changed(pf, vf);
