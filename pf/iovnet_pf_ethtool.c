@@ -4,6 +4,7 @@
 #include <linux/ethtool.h>
 #include <linux/linkmode.h>
 
+#include "iovnet_ethtool.h"
 #include "iovnet_pf.h"
 
 /* ethtool -t */
@@ -70,10 +71,7 @@ static void iovnet_pf_get_ringparam(struct net_device *netdev,
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
 
-	ring->rx_max_pending = IOVNET_MAX_RING;
-	ring->tx_max_pending = IOVNET_MAX_RING;
-	ring->rx_pending = pf->port.rx_ring_count;
-	ring->tx_pending = pf->port.tx_ring_count;
+	iovnet_ethtool_get_ringparam(&pf->port, ring);
 }
 
 static int iovnet_pf_set_ringparam(struct net_device *netdev,
@@ -82,31 +80,9 @@ static int iovnet_pf_set_ringparam(struct net_device *netdev,
 				   struct netlink_ext_ack *extack)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
-	u16 rx = ALIGN(ring->rx_pending, IOVNET_RING_ALIGN);
-	u16 tx = ALIGN(ring->tx_pending, IOVNET_RING_ALIGN);
 
-	if (ring->rx_mini_pending || ring->rx_jumbo_pending) {
-		NL_SET_ERR_MSG_MOD(extack, "only rx and tx rings exist");
-		return -EINVAL;
-	}
-	if (ring->rx_pending < IOVNET_MIN_RING ||
-	    ring->tx_pending < IOVNET_MIN_RING) {
-		NL_SET_ERR_MSG_FMT_MOD(extack, "rings need at least %u descriptors",
-				       IOVNET_MIN_RING);
-		return -EINVAL;
-	}
-	if (rx == pf->port.rx_ring_count && tx == pf->port.tx_ring_count)
-		return 0;
-	if (!netif_running(netdev)) {
-		pf->port.rx_ring_count = rx;
-		pf->port.tx_ring_count = tx;
-		return 0;
-	}
-	if (iovnet_port_resize(&pf->port, tx, rx)) {
-		NL_SET_ERR_MSG_MOD(extack, "no memory for the new rings, old rings kept");
-		return -ENOMEM;
-	}
-	return 0;
+	return iovnet_ethtool_set_ringparam(&pf->port, ring,
+					    netif_running(netdev), extack);
 }
 
 static void iovnet_pf_get_channels(struct net_device *netdev,
@@ -114,10 +90,7 @@ static void iovnet_pf_get_channels(struct net_device *netdev,
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
 
-	ch->max_combined = pf->port.max_queues;
-	ch->combined_count = pf->port.num_queues;
-	ch->max_other = 1;
-	ch->other_count = 1;
+	iovnet_ethtool_get_channels(&pf->port, ch);
 }
 
 static int iovnet_pf_set_channels(struct net_device *netdev,
@@ -337,18 +310,11 @@ static int iovnet_pf_set_coalesce(struct net_device *netdev,
 	return 0;
 }
 
-/* Driver-specific counters; standard ones are in stats64, qstats, groups */
+/*
+ * Driver-specific counters, after the datapath's; standard ones are in
+ * stats64, qstats and the ethtool groups.
+ */
 static const char iovnet_pf_stat_names[][ETH_GSTRING_LEN] = {
-	"rx_csum_unnecessary",
-	"rx_csum_bad",
-	"rx_alloc_fail",
-	"rx_frame_errors",
-	"tx_tso_packets",
-	"tx_tso_bytes",
-	"tx_csum_offload",
-	"tx_queue_stops",
-	"tx_queue_wakes",
-	"tx_dropped",
 	"tx_timeouts",
 	"resets",
 	"rx_no_buffer",
@@ -359,21 +325,9 @@ static const char iovnet_pf_stat_names[][ETH_GSTRING_LEN] = {
 
 static void iovnet_pf_stat_values(struct iovnet_pf *pf, u64 *v)
 {
-	struct iovnet_ring_stats rx, tx;
 	struct iovnet_pf_hw_stats *hw = &pf->hw_stats;
 	u64 *start = v;
 
-	iovnet_port_sum(&pf->port, &rx, &tx);
-	*v++ = rx.rx.csum_unnecessary;
-	*v++ = rx.rx.csum_bad;
-	*v++ = rx.rx.alloc_fail;
-	*v++ = rx.rx.frame_err;
-	*v++ = tx.tx.tso_packets;
-	*v++ = tx.tx.tso_bytes;
-	*v++ = tx.tx.needs_csum;
-	*v++ = tx.tx.stop;
-	*v++ = tx.tx.wake;
-	*v++ = tx.tx.drops;
 	*v++ = pf->tx_timeouts;
 	*v++ = pf->resets;
 	iovnet_pf_update_hw_stats(pf);
@@ -414,7 +368,7 @@ static int iovnet_pf_get_sset_count(struct net_device *netdev, int sset)
 
 	switch (sset) {
 	case ETH_SS_STATS:
-		return ARRAY_SIZE(iovnet_pf_stat_names) +
+		return IOVNET_RING_STATS + ARRAY_SIZE(iovnet_pf_stat_names) +
 		       iovnet_queue_stats_count(&pf->port) +
 		       pf->num_vfs * ARRAY_SIZE(iovnet_pf_vf_stat_names);
 	case ETH_SS_TEST:
@@ -431,6 +385,7 @@ static void iovnet_pf_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 
 	switch (sset) {
 	case ETH_SS_STATS:
+		iovnet_ring_stats_strings(&data);
 		for (i = 0; i < ARRAY_SIZE(iovnet_pf_stat_names); i++)
 			ethtool_puts(&data, iovnet_pf_stat_names[i]);
 		iovnet_queue_stats_strings(&pf->port, &data);
@@ -451,6 +406,7 @@ static void iovnet_pf_get_ethtool_stats(struct net_device *netdev,
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
 
+	iovnet_ring_stats_values(&pf->port, &data);
 	iovnet_pf_stat_values(pf, data);
 	data += ARRAY_SIZE(iovnet_pf_stat_names);
 	iovnet_queue_stats_values(&pf->port, &data);

@@ -4,6 +4,7 @@
 #include <linux/ethtool.h>
 #include <linux/linkmode.h>
 
+#include "iovnet_ethtool.h"
 #include "iovnet_vf.h"
 
 static void iovnet_vf_get_drvinfo(struct net_device *netdev,
@@ -49,10 +50,7 @@ static void iovnet_vf_get_ringparam(struct net_device *netdev,
 {
 	struct iovnet_vf *vf = netdev_priv(netdev);
 
-	ring->rx_max_pending = IOVNET_MAX_RING;
-	ring->tx_max_pending = IOVNET_MAX_RING;
-	ring->rx_pending = vf->port.rx_ring_count;
-	ring->tx_pending = vf->port.tx_ring_count;
+	iovnet_ethtool_get_ringparam(&vf->port, ring);
 }
 
 static int iovnet_vf_set_ringparam(struct net_device *netdev,
@@ -61,32 +59,10 @@ static int iovnet_vf_set_ringparam(struct net_device *netdev,
 				   struct netlink_ext_ack *extack)
 {
 	struct iovnet_vf *vf = netdev_priv(netdev);
-	u16 rx = ALIGN(ring->rx_pending, IOVNET_RING_ALIGN);
-	u16 tx = ALIGN(ring->tx_pending, IOVNET_RING_ALIGN);
 
-	if (ring->rx_mini_pending || ring->rx_jumbo_pending) {
-		NL_SET_ERR_MSG_MOD(extack, "only rx and tx rings exist");
-		return -EINVAL;
-	}
-	if (ring->rx_pending < IOVNET_MIN_RING ||
-	    ring->tx_pending < IOVNET_MIN_RING) {
-		NL_SET_ERR_MSG_FMT_MOD(extack, "rings need at least %u descriptors",
-				       IOVNET_MIN_RING);
-		return -EINVAL;
-	}
-	if (rx == vf->port.rx_ring_count && tx == vf->port.tx_ring_count)
-		return 0;
-	/* Without a running datapath the next start uses the new sizes */
-	if (!test_bit(IOVNET_VF_RUNNING, vf->state)) {
-		vf->port.rx_ring_count = rx;
-		vf->port.tx_ring_count = tx;
-		return 0;
-	}
-	if (iovnet_port_resize(&vf->port, tx, rx)) {
-		NL_SET_ERR_MSG_MOD(extack, "no memory for the new rings, old rings kept");
-		return -ENOMEM;
-	}
-	return 0;
+	return iovnet_ethtool_set_ringparam(&vf->port, ring,
+					    test_bit(IOVNET_VF_RUNNING,
+						     vf->state), extack);
 }
 
 static void iovnet_vf_get_channels(struct net_device *netdev,
@@ -94,10 +70,7 @@ static void iovnet_vf_get_channels(struct net_device *netdev,
 {
 	struct iovnet_vf *vf = netdev_priv(netdev);
 
-	ch->max_combined = vf->port.max_queues;
-	ch->combined_count = vf->port.num_queues;
-	ch->max_other = 1;
-	ch->other_count = 1;
+	iovnet_ethtool_get_channels(&vf->port, ch);
 }
 
 static int iovnet_vf_set_channels(struct net_device *netdev,
@@ -166,16 +139,6 @@ static int iovnet_vf_set_coalesce(struct net_device *netdev,
 
 /* Driver counters; the per-queue ones follow */
 static const char iovnet_vf_stat_names[][ETH_GSTRING_LEN] = {
-	"rx_csum_unnecessary",
-	"rx_csum_bad",
-	"rx_alloc_fail",
-	"rx_frame_errors",
-	"tx_tso_packets",
-	"tx_tso_bytes",
-	"tx_csum_offload",
-	"tx_queue_stops",
-	"tx_queue_wakes",
-	"tx_dropped",
 	"tx_timeouts",
 	"vf_rx_packets",
 	"vf_tx_packets",
@@ -194,20 +157,8 @@ static const char iovnet_vf_stat_names[][ETH_GSTRING_LEN] = {
 static void iovnet_vf_stat_values(struct iovnet_vf *vf, u64 *v)
 {
 	struct iovnet_vf_hw_stats *hw = &vf->hw_stats;
-	struct iovnet_ring_stats rx, tx;
 	u64 *start = v;
 
-	iovnet_port_sum(&vf->port, &rx, &tx);
-	*v++ = rx.rx.csum_unnecessary;
-	*v++ = rx.rx.csum_bad;
-	*v++ = rx.rx.alloc_fail;
-	*v++ = rx.rx.frame_err;
-	*v++ = tx.tx.tso_packets;
-	*v++ = tx.tx.tso_bytes;
-	*v++ = tx.tx.needs_csum;
-	*v++ = tx.tx.stop;
-	*v++ = tx.tx.wake;
-	*v++ = tx.tx.drops;
 	*v++ = vf->tx_timeouts;
 	iovnet_vf_update_hw_stats(vf);
 	spin_lock_bh(&vf->stats_lock);
@@ -233,7 +184,7 @@ static int iovnet_vf_get_sset_count(struct net_device *netdev, int sset)
 
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return ARRAY_SIZE(iovnet_vf_stat_names) +
+	return IOVNET_RING_STATS + ARRAY_SIZE(iovnet_vf_stat_names) +
 	       iovnet_queue_stats_count(&vf->port);
 }
 
@@ -244,6 +195,7 @@ static void iovnet_vf_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 
 	if (sset != ETH_SS_STATS)
 		return;
+	iovnet_ring_stats_strings(&data);
 	for (i = 0; i < ARRAY_SIZE(iovnet_vf_stat_names); i++)
 		ethtool_puts(&data, iovnet_vf_stat_names[i]);
 	iovnet_queue_stats_strings(&vf->port, &data);
@@ -254,6 +206,7 @@ static void iovnet_vf_get_ethtool_stats(struct net_device *netdev,
 {
 	struct iovnet_vf *vf = netdev_priv(netdev);
 
+	iovnet_ring_stats_values(&vf->port, &data);
 	iovnet_vf_stat_values(vf, data);
 	data += ARRAY_SIZE(iovnet_vf_stat_names);
 	iovnet_queue_stats_values(&vf->port, &data);

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (c) 2026 The iovnet authors */
+
+#include <linux/netlink.h>
+
+#include "iovnet_ethtool.h"
+
+/**
+ * iovnet_ethtool_get_ringparam() - report the ring sizes
+ * @port: the port
+ * @ring: filled in
+ */
+void iovnet_ethtool_get_ringparam(const struct iovnet_port *port,
+				  struct ethtool_ringparam *ring)
+{
+	ring->rx_max_pending = IOVNET_MAX_RING;
+	ring->tx_max_pending = IOVNET_MAX_RING;
+	ring->rx_pending = port->rx_ring_count;
+	ring->tx_pending = port->tx_ring_count;
+}
+
+/**
+ * iovnet_ethtool_set_ringparam() - change the ring sizes
+ * @port: the port
+ * @ring: what was asked (the core has checked the maximums)
+ * @running: the datapath runs and must be resized in place
+ * @extack: where a refusal is explained
+ *
+ * Sizes are rounded up to the device's 128-byte granularity. A running
+ * port keeps its old rings when the new ones cannot be allocated.
+ *
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int iovnet_ethtool_set_ringparam(struct iovnet_port *port,
+				 const struct ethtool_ringparam *ring,
+				 bool running, struct netlink_ext_ack *extack)
+{
+	u16 rx = ALIGN(ring->rx_pending, IOVNET_RING_ALIGN);
+	u16 tx = ALIGN(ring->tx_pending, IOVNET_RING_ALIGN);
+
+	if (ring->rx_mini_pending || ring->rx_jumbo_pending) {
+		NL_SET_ERR_MSG_MOD(extack, "only rx and tx rings exist");
+		return -EINVAL;
+	}
+	if (ring->rx_pending < IOVNET_MIN_RING ||
+	    ring->tx_pending < IOVNET_MIN_RING) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "rings need at least %u descriptors",
+				       IOVNET_MIN_RING);
+		return -EINVAL;
+	}
+	if (rx == port->rx_ring_count && tx == port->tx_ring_count)
+		return 0;
+	/* Without a running datapath the next start uses the new sizes */
+	if (!running) {
+		port->rx_ring_count = rx;
+		port->tx_ring_count = tx;
+		return 0;
+	}
+	if (iovnet_port_resize(port, tx, rx)) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the new rings, old rings kept");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * iovnet_ethtool_get_channels() - report the queue pairs
+ * @port: the port
+ * @ch: filled in: combined queue pairs plus the one "other" vector
+ */
+void iovnet_ethtool_get_channels(const struct iovnet_port *port,
+				 struct ethtool_channels *ch)
+{
+	ch->max_combined = port->max_queues;
+	ch->combined_count = port->num_queues;
+	ch->max_other = 1;
+	ch->other_count = 1;
+}
+
+static const char iovnet_ring_stat_names[IOVNET_RING_STATS][ETH_GSTRING_LEN] = {
+	"rx_csum_unnecessary",
+	"rx_csum_bad",
+	"rx_alloc_fail",
+	"rx_frame_errors",
+	"tx_tso_packets",
+	"tx_tso_bytes",
+	"tx_csum_offload",
+	"tx_queue_stops",
+	"tx_queue_wakes",
+	"tx_dropped",
+};
+
+/**
+ * iovnet_ring_stats_strings() - names of the datapath counters
+ * @data: where ethtool_puts() goes on from
+ */
+void iovnet_ring_stats_strings(u8 **data)
+{
+	unsigned int i;
+
+	for (i = 0; i < IOVNET_RING_STATS; i++)
+		ethtool_puts(data, iovnet_ring_stat_names[i]);
+}
+
+/**
+ * iovnet_ring_stats_values() - the datapath counters, summed over rings
+ * @port: the port
+ * @data: where to go on writing
+ */
+void iovnet_ring_stats_values(struct iovnet_port *port, u64 **data)
+{
+	struct iovnet_ring_stats rx, tx;
+	u64 *v = *data;
+
+	iovnet_port_sum(port, &rx, &tx);
+	*v++ = rx.rx.csum_unnecessary;
+	*v++ = rx.rx.csum_bad;
+	*v++ = rx.rx.alloc_fail;
+	*v++ = rx.rx.frame_err;
+	*v++ = tx.tx.tso_packets;
+	*v++ = tx.tx.tso_bytes;
+	*v++ = tx.tx.needs_csum;
+	*v++ = tx.tx.stop;
+	*v++ = tx.tx.wake;
+	*v++ = tx.tx.drops;
+	WARN_ON_ONCE(v - *data != IOVNET_RING_STATS);
+	*data = v;
+}

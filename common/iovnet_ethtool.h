@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Copyright (c) 2026 The iovnet authors */
+
+/*
+ * ethtool operations on the shared datapath, used as they are by the PF and
+ * the VF: ring sizes, channel counts and the datapath's own counters.
+ */
+
+#ifndef _IOVNET_ETHTOOL_H_
+#define _IOVNET_ETHTOOL_H_
+
+#include <linux/ethtool.h>
+
+#include "iovnet_txrx.h"
+
+/* Datapath counters at the start of ethtool -S, before the driver's own */
+#define IOVNET_RING_STATS	10
+
+void iovnet_ethtool_get_ringparam(const struct iovnet_port *port,
+				  struct ethtool_ringparam *ring);
+int iovnet_ethtool_set_ringparam(struct iovnet_port *port,
+				 const struct ethtool_ringparam *ring,
+				 bool running, struct netlink_ext_ack *extack);
+void iovnet_ethtool_get_channels(const struct iovnet_port *port,
+				 struct ethtool_channels *ch);
+void iovnet_ring_stats_strings(u8 **data);
+void iovnet_ring_stats_values(struct iovnet_port *port, u64 **data);
+
+#endif /* _IOVNET_ETHTOOL_H_ */
