@@ -4,7 +4,9 @@
 #   make          build iovnet_pf.ko and iovnet_vf.ko against $(KDIR)
 #   make demo     run the main job in the QEMU lab
 #   make check    every test: static checks, then the lab selftests
-#   make bench-datapath [QUICK=1]   iovnet_pf vs stock igb, side by side
+#   make bench [QUICK=1]   ours vs the stock igb/igbvf pair, side by side
+#   make bench-datapath [QUICK=1]   the PF datapath part of it alone
+#   make check-debug   the selftests and KUnit on a debug kernel
 #
 # KDIR defaults to the headers of the lab's Debian 6.12 kernel; point it at
 # any other kernel tree to build for real 82576 hardware.
@@ -13,7 +15,7 @@ LAB_KDIR := $(lastword $(sort $(wildcard /lib/modules/6.12.*/build)))
 KDIR ?= $(LAB_KDIR)
 KBUILD_FLAGS := CONFIG_IOVNET_PF=m CONFIG_IOVNET_VF=m
 
-.PHONY: all modules clean setup check check-static demo bench-datapath help
+.PHONY: all modules clean setup check check-static check-debug demo bench bench-datapath help
 
 all: modules
 
@@ -34,11 +36,17 @@ check:
 check-static:
 	tools/check --static-only
 
+check-debug:
+	tools/debug/check
+
 demo:
 	tools/demo/run
+
+bench:
+	tools/bench/run $(if $(QUICK),--quick)
 
 bench-datapath:
 	tools/bench/datapath $(if $(QUICK),--quick)
 
 help:
-	@sed -n '3,11p' Makefile
+	@sed -n '3,13p' Makefile

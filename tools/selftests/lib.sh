@@ -11,6 +11,11 @@ PF_IP6=fd77::1
 PEER_IP=192.168.77.2
 PEER_IP6=fd77::2
 PEER_NS=peer
+# Where the modules under test are: the checkout's top level, or a build
+# for another kernel (the debug-kernel lane sets IOVNET_MODDIR).
+IOVNET_MODDIR=${IOVNET_MODDIR:-$IOVNET_TOP}
+PF_KO=$IOVNET_MODDIR/iovnet_pf.ko
+VF_KO=$IOVNET_MODDIR/iovnet_vf.ko
 
 ktap_pass=0
 ktap_fail=0
@@ -90,7 +95,7 @@ module_loaded() { [ -d "/sys/module/$1" ]; }
 # given it its final name.
 pf_load() {
 	if ! module_loaded iovnet_pf; then
-		insmod "$IOVNET_TOP/iovnet_pf.ko" || return 1
+		insmod "$PF_KO" || return 1
 	fi
 	udevadm settle -t 10 2>/dev/null
 	wait_for 10 netdev_by_mac "$LAB_PF_MAC" >/dev/null || return 1

@@ -11,7 +11,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tools/netlib.sh"
 
-VF_KO=$IOVNET_TOP/iovnet_vf.ko
 
 cleanup() {
 	[ -n "${BG:-}" ] && kill "$BG" 2>/dev/null

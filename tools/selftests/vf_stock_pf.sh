@@ -16,7 +16,6 @@ if [ "${LAB_STOCK:-0}" != 1 ] || [ -z "${LAB_PF_IF:-}" ]; then
 	exit 4
 fi
 PF_IF=$LAB_PF_IF
-VF_KO=$IOVNET_TOP/iovnet_vf.ko
 
 cleanup() {
 	[ -n "${BG:-}" ] && kill "$BG" 2>/dev/null
