@@ -7,6 +7,7 @@
 #include <linux/iopoll.h>
 #include <linux/mii.h>
 
+#include "iovnet_calc.h"
 #include "iovnet_pf.h"
 
 /* MDI control: the internal PHY answers at address 1 */
@@ -291,10 +292,9 @@ void iovnet_pf_configure_rss(struct iovnet_pf *pf)
 		return;	/* VMDq mode: see iovnet_pf_vmdq_configure() */
 	for (i = 0; i < IOVNET_RSS_KEY_SIZE / 4; i++)
 		pf_wr32(pf, IOVNET_RSSRK(i),
-			get_unaligned_le32(&pf->rss_key[4 * i]));
+			iovnet_calc_reg_word(pf->rss_key, i));
 	for (i = 0; i < IOVNET_RETA_REGS; i++)
-		pf_wr32(pf, IOVNET_RETA(i),
-			get_unaligned_le32(&pf->reta[4 * i]));
+		pf_wr32(pf, IOVNET_RETA(i), iovnet_calc_reg_word(pf->reta, i));
 
 	if (pf->port.num_queues > 1) {
 		mrqc = FIELD_PREP(IOVNET_MRQC_MRQE, IOVNET_MRQC_MRQE_RSS) |

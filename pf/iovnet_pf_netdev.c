@@ -5,6 +5,7 @@
 #include <linux/ethtool.h>
 #include <linux/if_vlan.h>
 
+#include "iovnet_calc.h"
 #include "iovnet_pf.h"
 
 /**
@@ -120,10 +121,8 @@ int iovnet_pf_reinit(struct iovnet_pf *pf)
  */
 void iovnet_pf_rss_default_reta(struct iovnet_pf *pf)
 {
-	unsigned int i;
-
-	for (i = 0; i < IOVNET_RETA_SIZE; i++)
-		pf->reta[i] = ethtool_rxfh_indir_default(i, pf->port.num_queues);
+	iovnet_calc_reta_default(pf->reta, IOVNET_RETA_SIZE,
+				 pf->port.num_queues);
 }
 
 static int iovnet_pf_change_mtu(struct net_device *netdev, int new_mtu)

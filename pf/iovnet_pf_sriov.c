@@ -17,6 +17,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/unaligned.h>
 
+#include "iovnet_calc.h"
 #include "iovnet_pf.h"
 
 /* EICR bit of VF @vf's MSI-X vector @k, as the device numbers them */
@@ -50,10 +51,9 @@ void iovnet_pf_vf_update_stats(struct iovnet_pf *pf)
 		struct iovnet_pf_vf *v = &pf->vfs[vf];
 
 		iovnet_pf_vf_counters_read(pf, vf, raw);
-		for (i = 0; i < IOVNET_VF_CNT_NUM; i++) {
-			v->cnt[i] += (u32)(raw[i] - v->cnt_last[i]);
-			v->cnt_last[i] = raw[i];
-		}
+		for (i = 0; i < IOVNET_VF_CNT_NUM; i++)
+			iovnet_calc_fold_counter(&v->cnt[i], &v->cnt_last[i],
+						 raw[i]);
 	}
 	spin_unlock_bh(&pf->vf_stats_lock);
 }
@@ -188,15 +188,8 @@ static void iovnet_pf_set_rate(struct iovnet_pf *pf, unsigned int vf)
 	const struct iovnet_pf_vf *v = &pf->vfs[vf];
 	u32 speed = pf->link_up ? pf->link_speed : SPEED_1000;
 	unsigned int queues = v->rss ? 2 : 1, q;
-	u32 bcnrc = 0;
+	u32 bcnrc = iovnet_calc_rttbcnrc(speed, queues, v->max_tx_rate);
 
-	if (v->max_tx_rate) {
-		u64 rf = div_u64((u64)speed * queues <<
-				 IOVNET_RTTBCNRC_RF_SHIFT, v->max_tx_rate);
-
-		bcnrc = IOVNET_RTTBCNRC_RS_ENA |
-			(rf & (IOVNET_RTTBCNRC_RF_INT | IOVNET_RTTBCNRC_RF_DEC));
-	}
 	for (q = 0; q < 2; q++) {
 		pf_wr32(pf, IOVNET_PF_RTTDQSEL, vf + 8 * q);
 		pf_wr32(pf, IOVNET_PF_RTTBCNRC, q < queues ? bcnrc : 0);

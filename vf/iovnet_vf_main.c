@@ -6,6 +6,7 @@
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
 
+#include "iovnet_calc.h"
 #include "iovnet_vf.h"
 
 /**
@@ -52,8 +53,7 @@ void iovnet_vf_update_hw_stats(struct iovnet_vf *vf)
 	spin_lock_bh(&vf->stats_lock);
 	for (i = 0; i < ARRAY_SIZE(iovnet_vf_hw_regs); i++) {
 		v = vf_rd32(vf, iovnet_vf_hw_regs[i]);
-		acc[i] += (u32)(v - vf->hw_last[i]);
-		vf->hw_last[i] = v;
+		iovnet_calc_fold_counter(&acc[i], &vf->hw_last[i], v);
 	}
 	spin_unlock_bh(&vf->stats_lock);
 }
