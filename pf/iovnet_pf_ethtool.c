@@ -496,11 +496,14 @@ static const u32 iovnet_pf_dump_regs[] = {
 
 /*
  * After the table come the VMDq pools: VMOLR and VMVIR of pools 0-7
- * (words 30-45), VLVF 0-31 (46-77) and RAL/RAH of RAR 1-23 (78-123).
+ * (words 30-45), VLVF 0-31 (46-77) and RAL/RAH of RAR 1-23 (78-123), then
+ * (from dump version 2) the multicast table MTA 0-127 (words 124-251): a
+ * 12-bit multicast hash h is bit h % 32 of word 124 + h / 32.
  */
+#define IOVNET_PF_DUMP_VERSION	2
 #define IOVNET_PF_DUMP_WORDS	(ARRAY_SIZE(iovnet_pf_dump_regs) + \
 				 2 * IOVNET_POOLS + IOVNET_VLVF_ENTRIES + \
-				 2 * (IOVNET_RAR_ENTRIES - 1))
+				 2 * (IOVNET_RAR_ENTRIES - 1) + IOVNET_MTA_REGS)
 
 static int iovnet_pf_get_regs_len(struct net_device *netdev)
 {
@@ -514,7 +517,7 @@ static void iovnet_pf_get_regs(struct net_device *netdev,
 	u32 *buf = p;
 	unsigned int i;
 
-	regs->version = 1;
+	regs->version = IOVNET_PF_DUMP_VERSION;
 	for (i = 0; i < ARRAY_SIZE(iovnet_pf_dump_regs); i++)
 		*buf++ = pf_rd32(pf, iovnet_pf_dump_regs[i]);
 	for (i = 0; i < IOVNET_POOLS; i++) {
@@ -527,6 +530,8 @@ static void iovnet_pf_get_regs(struct net_device *netdev,
 		*buf++ = pf_rd32(pf, IOVNET_RAL(i));
 		*buf++ = pf_rd32(pf, IOVNET_RAH(i));
 	}
+	for (i = 0; i < IOVNET_MTA_REGS; i++)
+		*buf++ = pf_rd32(pf, IOVNET_MTA(i));
 }
 
 /*

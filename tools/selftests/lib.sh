@@ -208,3 +208,75 @@ pf_reg_word() {	# N
 pf_vf_stat() {	# VF NAME
 	ethtool -S "$PF_IF" | awk -v k="vf$1_$2:" '$1 == k { print $2 }'
 }
+
+# VLVF entry pools for VLAN VID: the POOLSEL bits (pool n is bit n) of the
+# valid entry that holds VID, 0 if none does
+vlvf_pools() {	# VID
+	local w
+	for w in $(ethtool -d "$PF_IF" raw on | od -An -tx4 -v -w4 | sed -n '47,78p'); do
+		w=$((16#$w))
+		if (( (w >> 31) & 1 && (w & 0xfff) == $1 )); then
+			echo $(( (w >> 12) & 0xff ))
+			return 0
+		fi
+	done
+	echo 0
+}
+
+# The 82576's default multicast hash of MAC (bits 47:36) and its MTA bit
+# in the PF's register dump (MTA n is word 124 + n)
+mc_hash() {	# MAC
+	local b
+	IFS=: read -r -a b <<<"$1"
+	echo $(( ((16#${b[4]} >> 4) | (16#${b[5]} << 4)) & 0xfff ))
+}
+
+mta_bit() {	# MAC: prints 0 or 1
+	local h
+	h=$(mc_hash "$1")
+	echo $(( (16#$(pf_reg_word $((124 + h / 32))) >> (h % 32)) & 1 ))
+}
+
+# --- kernel log -----------------------------------------------------------
+
+# dmesg_mark; ...; dmesg_clean: no oops/WARN/BUG/lockdep/call trace was
+# logged since the mark (prints the first such lines otherwise)
+dmesg_mark() { DMESG_MARK=$(dmesg | wc -l); }
+
+dmesg_clean() {
+	local bad
+	bad=$(dmesg | tail -n +$((DMESG_MARK + 1)) |
+	      grep -E 'WARNING:|BUG:|Oops|Call Trace|lockdep|KASAN|UBSAN|general protection|hung_task|soft lockup|refcount_t' |
+	      head -n 5)
+	[ -z "$bad" ] && return 0
+	ktap_info "kernel log: $(tr '\n' ' ' <<<"$bad")"
+	return 1
+}
+
+# --- interop matrix -------------------------------------------------------
+#
+# The interop matrix (tools/check assembles it) has one column per
+# PF + VF pairing and one row per feature:
+#   cells:    ours+ours (iovnet_pf + iovnet_vf), ours+igbvf (iovnet_pf +
+#             stock igbvf), igb+ours (stock igb + iovnet_vf)
+#   features: link mac ping tcp vlan mtu9000 live-mac pf-reset
+# mcheck is "check" that also prints "# matrix: CELL FEATURE ok|FAIL"; with
+# -l LABEL a passing case prints LABEL instead of ok (e.g. "rebind" where
+# the stock driver needs one). A feature may be covered by several cases:
+# tools/check shows FAIL if any of them failed.
+mcheck() {	# [-l LABEL] CELL FEATURE DESCRIPTION COMMAND...
+	local label=ok cell feat desc
+	if [ "$1" = -l ]; then
+		label=$2
+		shift 2
+	fi
+	cell=$1 feat=$2 desc=$3
+	shift 3
+	if "$@"; then
+		ktap_result ok "$desc"
+		ktap_info "matrix: $cell $feat $label"
+	else
+		ktap_result fail "$desc"
+		ktap_info "matrix: $cell $feat FAIL"
+	fi
+}

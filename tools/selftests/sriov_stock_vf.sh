@@ -3,8 +3,9 @@
 #
 # Our PF serving the stock igbvf: VFs get their administrative MAC and
 # link, reach the link partner, each other and the PF; a live MAC change,
-# a port VLAN, the link state and an FLR take effect; the PF's per-VF
-# counters follow the traffic. Interop promise and SR-IOV test in one.
+# a port VLAN, the link state, an FLR and a PF reset take effect; the PF's
+# per-VF counters follow the traffic. Interop promise and SR-IOV test in
+# one: prints the "ours+igbvf" column of the interop matrix (lib.sh: mcheck).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -16,13 +17,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ktap_header 31
+ktap_header 32
 
 pf_load || { echo "Bail out! iovnet_pf does not load"; exit 1; }
 pf_up || { echo "Bail out! PF has no carrier"; exit 1; }
 modprobe igbvf || { echo "Bail out! no igbvf module"; exit 4; }
 
 MAC0=02:00:00:00:00:10 MAC1=02:00:00:00:00:11 MAC2=02:00:00:00:00:12
+CELL=ours+igbvf
 
 check "3 VFs enabled" vfs_enable 3
 check "3 virtfn links" test -e "$(pf_sysfs)/virtfn2" -a ! -e "$(pf_sysfs)/virtfn3"
@@ -33,12 +35,12 @@ check "administrative MACs shown by ip link" \
 
 VF0=$(vf_bind 0 igbvf) && VF1=$(vf_bind 1 igbvf)
 check "igbvf binds VF 0 and VF 1 ($VF0, $VF1)" test -n "$VF0" -a -n "$VF1"
-check "each VF has its administrative MAC" \
+mcheck $CELL mac "each VF has its administrative MAC" \
 	sh -c "[ \$(cat /sys/class/net/$VF0/address) = $MAC0 ] &&
 	       [ \$(cat /sys/class/net/$VF1/address) = $MAC1 ]"
 tenant t0 "$VF0" 192.168.77.10 && tenant t1 "$VF1" 192.168.77.11
 ms=$(time_until 30 tenant_carrier t0 "$VF0")
-check "VF 0 carrier within 30 s (${ms} ms)" tenant_carrier t0 "$VF0"
+mcheck $CELL link "VF 0 carrier within 30 s (${ms} ms)" tenant_carrier t0 "$VF0"
 wait_for 30 tenant_carrier t1 "$VF1"
 
 check "VF 0 -> link partner: ping" \
@@ -54,7 +56,7 @@ vf_pkts() { ip -s -d link show "$PF_IF" | awk -v vf="vf $1" '
 read -r rx0 tx0 <<<"$(vf_pkts 0)"
 lost=$(tns t0 ping -q -c 100 -i 0.02 -W 2 "$PEER_IP" |
        sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p')
-check "100 pings VF 0 -> partner without loss (${lost:-?}% lost)" \
+mcheck $CELL ping "100 pings VF 0 -> partner without loss (${lost:-?}% lost)" \
 	test "${lost:-1}" = 0
 read -r rx1 tx1 <<<"$(vf_pkts 0)"
 ktap_info "vf 0 pool counters moved rx +$((rx1 - rx0)) tx +$((tx1 - tx0))"
@@ -66,7 +68,7 @@ wait_for 5 peer sh -c "ss -ltn | grep -q ':5201 '"
 bps=$(tns t0 iperf3 -c "$PEER_IP" -t 3 -J --connect-timeout 5000 2>/dev/null |
       python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' 2>/dev/null)
 ktap_info "iperf3 TCP VF 0 -> partner, 3 s: $((${bps:-0} / 1000000)) Mbit/s"
-check "iperf3 TCP VF 0 -> partner moves data" test "${bps:-0}" -gt 1000000
+mcheck $CELL tcp "iperf3 TCP VF 0 -> partner moves data" test "${bps:-0}" -gt 1000000
 
 # Live administrative MAC change. The PF tells the VF at once (PF_CONTROL
 # with NACK), but the stock igbvf re-reads its MAC only when rebound: it
@@ -78,14 +80,14 @@ tenants_cleanup
 t0=$(date +%s%N)
 VF0=$(vf_bind 0 igbvf)
 tenant t0 "$VF0" 192.168.77.10
-check "igbvf rebound after the MAC change takes the new MAC" \
+mcheck -l rebind $CELL live-mac "igbvf rebound after the MAC change takes the new MAC" \
 	test "$(tns t0 cat /sys/class/net/$VF0/address)" = $NEW0
 VF1=$(vf_bind 1 igbvf)
 tenant t1 "$VF1" 192.168.77.11
 peer ip neigh flush dev peer0 2>/dev/null
 wait_for 40 tns t0 ping -q -c 1 -W 1 "$PEER_IP"
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-check "traffic flows again with the new MAC (${ms} ms after the change)" \
+mcheck -l rebind $CELL live-mac "traffic flows again with the new MAC (${ms} ms after the change)" \
 	tns t0 ping -q -c 3 -i 0.2 -W 2 "$PEER_IP"
 
 # Jumbo frames: the VF asks (SET_LPE), the PF raises its pool's limit
@@ -94,7 +96,7 @@ tns t0 ip link set "$VF0" mtu 9000
 rlpml=$(( 0x$(pf_reg_word 30) & 0x3fff ))
 check "VF 0 pool frame limit follows its MTU 9000 (RLPML $rlpml)" \
 	test "$rlpml" -ge 9018
-check "9000-byte frames VF 0 <-> PF" \
+mcheck $CELL mtu9000 "9000-byte frames VF 0 <-> PF" \
 	wait_for 20 tns t0 ping -q -c 3 -M do -s 8972 -W 2 "$PF_IP"
 
 # Administrative link state: disable closes the pool, auto reopens it
@@ -117,6 +119,14 @@ check "after FLR VF 0 reaches the partner again (${ms} ms)" \
 	tns t0 ping -q -c 3 -i 0.2 -W 2 "$PEER_IP"
 check "FLR counted in vf0_resets" test "$(pf_vf_stat 0 resets)" -ge 2
 
+# PF reset (down/up resets the device; the PF tells the VFs): igbvf sees
+# the reset in its watchdog, resets itself and comes back
+ip link set "$PF_IF" down
+ip link set "$PF_IF" up
+ms=$(time_until 60 sh -c "ip netns exec t0 ping -q -c 1 -W 1 $PEER_IP >/dev/null")
+mcheck $CELL pf-reset "PF down/up: igbvf VF 0 reaches the partner again within 60 s (${ms} ms)" \
+	tns t0 ping -q -c 3 -i 0.2 -W 2 "$PEER_IP"
+
 # Port VLANs: VF 0 and 1 on VLAN 10, VF 2 on VLAN 20 with priority 2
 VF2=$(vf_bind 2 igbvf)
 tenant t2 "$VF2" 192.168.77.12
@@ -132,11 +142,11 @@ tns t0 ip addr add 10.10.0.10/24 dev "$VF0"
 tns t1 ip addr add 10.10.0.11/24 dev "$VF1"
 tns t2 ip addr add 10.10.0.12/24 dev "$VF2"
 wait_for 40 tenant_carrier t2 "$VF2"
-check "VLAN 10: VF 0 -> VF 1" wait_for 40 tns t0 ping -q -c 1 -W 1 10.10.0.11
-check "VLAN 10: VF 0 -> partner's tagged VLAN 10 interface" \
+mcheck $CELL vlan "VLAN 10: VF 0 -> VF 1" wait_for 40 tns t0 ping -q -c 1 -W 1 10.10.0.11
+mcheck $CELL vlan "VLAN 10: VF 0 -> partner's tagged VLAN 10 interface" \
 	wait_for 20 tns t0 ping -q -c 1 -W 1 10.10.0.2
 wait_for 20 tns t2 ping -q -c 1 -W 1 "$PEER_IP"
-check "VLAN 20 cannot reach VLAN 10 (VF 2 -> VF 0)" \
+mcheck $CELL vlan "VLAN 20 cannot reach VLAN 10 (VF 2 -> VF 0)" \
 	sh -c "! ip netns exec t2 ping -q -c 3 -i 0.2 -W 1 10.10.0.10"
 check "VLAN 20 cannot reach the partner's VLAN 10" \
 	sh -c "! ip netns exec t2 ping -q -c 3 -i 0.2 -W 1 10.10.0.2"

@@ -4,9 +4,10 @@
 # Our VF under our PF: the extensions (capabilities, two queue pairs with
 # RSS requested, link from the PF), tenants in their own namespaces, TCP on
 # both TX queues, channels, trust and promiscuous mode, a live
-# administrative MAC change under traffic, jumbo frames, and recovery from
-# a wire flap, a PF ring resize, an FLR and a PF down/up, each within a
-# measured bound; finally rmmod during traffic.
+# administrative MAC change under traffic, a guest VLAN, jumbo frames, and
+# recovery from a wire flap, a PF ring resize, an FLR and a PF down/up, each
+# within a measured bound; finally rmmod during traffic. Prints the
+# "ours+ours" column of the interop matrix (lib.sh: mcheck).
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tools/netlib.sh"
@@ -15,6 +16,7 @@
 cleanup() {
 	[ -n "${BG:-}" ] && kill "$BG" 2>/dev/null
 	tenants_cleanup
+	peer ip link del peer0.10 2>/dev/null
 	module_loaded iovnet_vf && rmmod iovnet_vf
 	vfs_disable 2>/dev/null
 	netlib_cleanup
@@ -34,21 +36,22 @@ vf0_carrier() { tenant_carrier t0 "$VF0"; }
 vf0_no_carrier() { ! tenant_carrier t0 "$VF0"; }
 vf0_reaches_peer() { tping t0 -c 1 -W 1 "$PEER_IP"; }
 
-ktap_header 28
+ktap_header 30
 
 pf_load && pf_up || { echo "Bail out! PF did not come up"; exit 1; }
 MAC0=02:00:00:00:00:50 MAC0B=02:00:00:00:00:51
+CELL=ours+ours
 
 check "2 VFs enabled, none bound" vfs_enable 2
 ip link set "$PF_IF" vf 0 mac $MAC0
 check "insmod iovnet_vf" insmod "$VF_KO"
 VF0=$(vf_bind 0 iovnet_vf) && VF1=$(vf_bind 1 iovnet_vf)
 check "iovnet_vf binds VF 0 and VF 1 ($VF0, $VF1)" test -n "$VF0" -a -n "$VF1"
-check "VF 0 has the administrative MAC" \
+mcheck $CELL mac "VF 0 has the administrative MAC" \
 	test "$(cat "/sys/class/net/$VF0/address")" = $MAC0
 tenant t0 "$VF0" 192.168.77.10 && tenant t1 "$VF1" 192.168.77.11
 ms=$(time_until 20 vf0_carrier)
-check "VF 0 carrier within 20 s (${ms} ms)" vf0_carrier
+mcheck $CELL link "VF 0 carrier within 20 s (${ms} ms)" vf0_carrier
 wait_for 20 tenant_carrier t1 "$VF1"
 check "our PF: 2 queue pairs (ethtool -l maximum and current)" \
 	test "$(combined)" = "2 2"
@@ -56,17 +59,27 @@ check "ethtool: speed from the PF's GET_LINK" \
 	sh -c "ip netns exec t0 ethtool $VF0 | grep -q 'Speed: 1000Mb/s'"
 
 check "VF 0 -> link partner: first ping within 20 s" wait_for 20 vf0_reaches_peer
-check "VF 0 -> link partner: 100 pings, no loss" \
+mcheck $CELL ping "VF 0 -> link partner: 100 pings, no loss" \
 	tping t0 -c 100 -i 0.02 -W 2 "$PEER_IP"
 check "VF 0 -> VF 1" wait_for 20 tping t0 -c 1 -W 1 192.168.77.11
 check "VF 0 -> PF" wait_for 20 tping t0 -c 1 -W 1 "$PF_IP"
+
+# A guest VLAN through the mailbox (SET_VLAN), to the partner's VLAN 10
+peer ip link add link peer0 name peer0.10 type vlan id 10
+peer ip addr add 10.10.0.2/24 dev peer0.10
+peer ip link set peer0.10 up
+tns t0 ip link add link "$VF0" name vlan10 type vlan id 10
+tns t0 ip addr add 10.10.0.10/24 dev vlan10
+tns t0 ip link set vlan10 up
+mcheck $CELL vlan "guest VLAN 10: VF 0 <-> partner's tagged interface" \
+	wait_for 20 tping t0 -c 1 -W 1 10.10.0.2
 
 q0=$(vf_estat tx_queue_0_packets) q1=$(vf_estat tx_queue_1_packets)
 peer_iperf_server
 bytes=$(tns t0 timeout 40 iperf3 -c "$PEER_IP" -t 5 -P 4 -J --connect-timeout 5000 |
 	python3 -S -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bytes"]))')
 ktap_info "iperf3 TCP VF 0 -> partner, 4 streams, 5 s: $(( ${bytes:-0} * 8 / 5000000 )) Mbit/s"
-check "iperf3 TCP VF 0 -> partner moves data" test "${bytes:-0}" -gt 1000000
+mcheck $CELL tcp "iperf3 TCP VF 0 -> partner moves data" test "${bytes:-0}" -gt 1000000
 q0=$(( $(vf_estat tx_queue_0_packets) - q0 )) q1=$(( $(vf_estat tx_queue_1_packets) - q1 ))
 ktap_info "TX packets per queue: q0 +$q0, q1 +$q1"
 check "both TX queues carried the streams" test "$q0" -gt 100 -a "$q1" -gt 100
@@ -103,17 +116,17 @@ BG=$!
 wait_for 10 sh -c "[ \$(ip netns exec t0 cat /sys/class/net/$VF0/statistics/tx_packets) -gt 0 ]"
 ip link set "$PF_IF" vf 0 mac $MAC0B
 ms=$(time_until 10 sh -c "[ \$(ip netns exec t0 cat /sys/class/net/$VF0/address) = $MAC0B ]")
-check "live MAC change: the VF shows the new MAC within 10 s (${ms} ms)" \
+mcheck $CELL live-mac "live MAC change: the VF shows the new MAC within 10 s (${ms} ms)" \
 	test "$(tns t0 cat "/sys/class/net/$VF0/address")" = $MAC0B
 wait "$BG" 2>/dev/null
 BG=
 pns ip neigh flush dev peer0
 ms=$(time_until 20 vf0_reaches_peer)
-check "traffic resumes with the new MAC (${ms} ms)" vf0_reaches_peer
+mcheck $CELL live-mac "traffic resumes with the new MAC (${ms} ms)" vf0_reaches_peer
 
 ip link set "$PF_IF" mtu 9000
 tns t0 ip link set "$VF0" mtu 9000
-check "9000-byte frames VF 0 <-> PF" \
+mcheck $CELL mtu9000 "9000-byte frames VF 0 <-> PF" \
 	wait_for 20 tping t0 -c 3 -M do -s 8972 -W 2 "$PF_IP"
 tns t0 ip link set "$VF0" mtu 1500
 ip link set "$PF_IF" mtu 1500
@@ -127,7 +140,7 @@ check "wire up: VF 0 carrier back within 20 s (${ms} ms)" vf0_carrier
 
 ethtool -G "$PF_IF" rx 512 tx 512
 ms=$(time_until 20 vf0_reaches_peer)
-check "PF ring resize: VF 0 traffic within 20 s (${ms} ms)" vf0_reaches_peer
+mcheck $CELL pf-reset "PF ring resize: VF 0 traffic within 20 s (${ms} ms)" vf0_reaches_peer
 
 r0=$(vf_estat recoveries)
 echo 1 > "/sys/bus/pci/devices/$(vf_bdf 0)/reset"
@@ -138,7 +151,10 @@ check "FLR: VF 0 recovers and reaches the partner within 20 s (${ms} ms)" \
 ip link set "$PF_IF" down
 ip link set "$PF_IF" up
 ms=$(time_until 30 vf0_reaches_peer)
-check "PF down/up: VF 0 reaches the partner within 30 s (${ms} ms)" vf0_reaches_peer
+mcheck $CELL pf-reset "PF down/up: VF 0 reaches the partner within 30 s (${ms} ms)" \
+	vf0_reaches_peer
+mcheck $CELL pf-reset "guest VLAN 10 restored after the PF down/up" \
+	wait_for 20 tping t0 -c 1 -W 1 10.10.0.2
 
 tping t0 -f -w 30 "$PEER_IP" &
 BG=$!

@@ -6,7 +6,10 @@
 # to the stock protocol (one queue pair), follows the link, reaches the
 # link partner, the PF and the other VF, carries TCP both ways, does VLANs
 # and jumbo frames through the mailbox, refuses a MAC the PF did not allow,
-# recovers by itself from a PF reset, and unloads cleanly under traffic.
+# takes a new administrative MAC at its next reset (the stock igb does not
+# tell the VF), recovers by itself from a PF reset (ring resize, down/up),
+# and unloads cleanly under traffic. Prints the "igb+ours" column of the
+# interop matrix (lib.sh: mcheck).
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tools/netlib.sh"
@@ -35,9 +38,10 @@ tping() {	# NS ping-arguments...
 	ip netns exec "$ns" ping -q "$@" >/dev/null 2>&1
 }
 
-ktap_header 36
+ktap_header 39
 
-MAC0=02:00:00:00:00:30 MAC1B=02:00:00:00:00:31
+MAC0=02:00:00:00:00:30 MAC1B=02:00:00:00:00:31 NEW0=02:00:00:00:00:32
+CELL=igb+ours
 
 check "stock igb drives the PF" \
 	test "$(basename "$(readlink "$(pf_sysfs)/driver")")" = igb
@@ -51,7 +55,7 @@ check "no module parameters" test ! -d /sys/module/iovnet_vf/parameters
 VF0=$(vf_bind 0 iovnet_vf) && VF1=$(vf_bind 1 iovnet_vf)
 check "iovnet_vf binds VF 0 and VF 1 ($VF0, $VF1)" \
 	test -n "$VF0" -a -n "$VF1"
-check "VF 0 has the administrative MAC $MAC0" \
+mcheck $CELL mac "VF 0 has the administrative MAC $MAC0" \
 	test "$(cat "/sys/class/net/$VF0/address")" = $MAC0
 # udev may give a random-address netdev another random address: the PF
 # must follow either way
@@ -75,7 +79,7 @@ check "stock PF: one queue pair (ethtool -l)" test "$(combined "$VF0")" = "1 1"
 
 tenant t0 "$VF0" 192.168.77.10 && tenant t1 "$VF1" 192.168.77.11
 ms=$(time_until 20 tenant_carrier t0 "$VF0")
-check "VF 0 carrier within 20 s (${ms} ms)" tenant_carrier t0 "$VF0"
+mcheck $CELL link "VF 0 carrier within 20 s (${ms} ms)" tenant_carrier t0 "$VF0"
 wait_for 20 tenant_carrier t1 "$VF1"
 ks_ok() {
 	local ks
@@ -86,7 +90,7 @@ check "ethtool: 1000Mb/s from the PF's STATUS, link detected" ks_ok
 
 check "VF 0 -> link partner: first ping within 20 s" \
 	wait_for 20 tping t0 -c 1 -W 1 "$PEER_IP"
-check "VF 0 -> link partner: 100 pings, no loss" \
+mcheck $CELL ping "VF 0 -> link partner: 100 pings, no loss" \
 	tping t0 -c 100 -i 0.02 -W 2 "$PEER_IP"
 ip addr replace "$PF_IP/24" dev "$PF_IF"
 check "VF 0 -> PF: ping" wait_for 20 tping t0 -c 1 -W 1 "$PF_IP"
@@ -101,12 +105,12 @@ peer_iperf_server
 bytes=$(tns t0 timeout 40 iperf3 -c "$PEER_IP" -t 5 -J --connect-timeout 5000 |
 	python3 -S -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bytes"]))')
 ktap_info "iperf3 TCP VF 0 -> partner, 5 s: $(( ${bytes:-0} * 8 / 5000000 )) Mbit/s"
-check "iperf3 TCP VF 0 -> partner moves data" test "${bytes:-0}" -gt 1000000
+mcheck $CELL tcp "iperf3 TCP VF 0 -> partner moves data" test "${bytes:-0}" -gt 1000000
 peer_iperf_server
 bytes=$(tns t0 timeout 40 iperf3 -c "$PEER_IP" -t 5 -R -J --connect-timeout 5000 |
 	python3 -S -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bytes"]))')
 ktap_info "iperf3 TCP partner -> VF 0, 5 s: $(( ${bytes:-0} * 8 / 5000000 )) Mbit/s"
-check "iperf3 TCP partner -> VF 0 moves data" test "${bytes:-0}" -gt 1000000
+mcheck $CELL tcp "iperf3 TCP partner -> VF 0 moves data" test "${bytes:-0}" -gt 1000000
 tx1=$(vf_estat t0 "$VF0" vf_tx_packets)
 ktap_info "VF 0 pool counter vf_tx_packets +$((tx1 - tx0)); TSO packets $(vf_estat t0 "$VF0" tx_tso_packets)"
 check "pool counters (VFGPTC, widened) follow the traffic" \
@@ -125,6 +129,21 @@ refused "VF 0 cannot override the administrative MAC" \
 	tns t0 ip link set "$VF0" address 02:00:00:00:00:3f
 check "VF 0 kept $MAC0" test "$(tns t0 cat "/sys/class/net/$VF0/address")" = $MAC0
 
+# Live administrative MAC change: the stock igb moves the VF's RAR entry
+# but sends the VF nothing ("Reload the VF driver"), so the VF takes the
+# new MAC at its next reset handshake: here an FLR, which iovnet_vf
+# recovers from by itself (no rebind needed, unlike the stock igbvf)
+ip link set "$PF_IF" vf 0 mac $NEW0
+echo 1 > "/sys/bus/pci/devices/$(vf_bdf 0)/reset"
+vf0_new_mac() { [ "$(tns t0 cat "/sys/class/net/$VF0/address")" = $NEW0 ]; }
+ms=$(time_until 20 vf0_new_mac)
+mcheck -l FLR $CELL live-mac "new MAC $NEW0 set at the stock PF: VF 0 shows it after an FLR (${ms} ms)" \
+	vf0_new_mac
+pns ip neigh flush dev peer0
+ms=$(time_until 20 tping t0 -c 1 -W 1 "$PEER_IP")
+mcheck -l FLR $CELL live-mac "VF 0 reaches the partner with the new MAC (${ms} ms)" \
+	tping t0 -c 3 -i 0.2 -W 2 "$PEER_IP"
+
 # VLAN filter through the mailbox (SET_VLAN)
 peer ip link add link peer0 name peer0.10 type vlan id 10
 peer ip addr add 10.10.0.2/24 dev peer0.10
@@ -132,7 +151,7 @@ peer ip link set peer0.10 up
 tns t0 ip link add link "$VF0" name vlan10 type vlan id 10
 tns t0 ip addr add 10.10.0.10/24 dev vlan10
 tns t0 ip link set vlan10 up
-check "VLAN 10: VF 0 <-> partner's tagged interface" \
+mcheck $CELL vlan "VLAN 10: VF 0 <-> partner's tagged interface" \
 	wait_for 20 tping t0 -c 1 -W 1 10.10.0.2
 
 # Jumbo frames through SET_LPE
@@ -140,7 +159,7 @@ ip link set "$PF_IF" mtu 9000
 wait_for 20 carrier_is "$PF_IF" 1
 wait_for 20 tenant_carrier t0 "$VF0"
 check "VF 0 MTU 9000 accepted" tns t0 ip link set "$VF0" mtu 9000
-check "9000-byte frames VF 0 <-> PF" \
+mcheck $CELL mtu9000 "9000-byte frames VF 0 <-> PF" \
 	wait_for 20 tping t0 -c 3 -M do -s 8972 -W 2 "$PF_IP"
 tns t0 ip link set "$VF0" mtu 1500
 
@@ -154,17 +173,23 @@ check "wire down: VF 0 carrier off within 10 s (${ms} ms)" vf0_no_carrier
 ms=$(time_until 20 vf0_carrier)
 check "wire up: VF 0 carrier back within 20 s (${ms} ms)" vf0_carrier
 
+# PF ring resize: the stock igb resets the device (and its VFs)
+ethtool -G "$PF_IF" rx 512 tx 512
+ms=$(time_until 40 tping t0 -c 1 -W 1 "$PEER_IP")
+mcheck $CELL pf-reset "PF ring resize (ethtool -G): VF 0 reaches the partner within 40 s (${ms} ms)" \
+	tping t0 -c 3 -i 0.2 -W 2 "$PEER_IP"
+
 # A PF reset (down/up resets the device): the VF recovers by itself
 rec0=$(vf_estat t0 "$VF0" recoveries)
 ip link set "$PF_IF" down
 check "PF down: VF 0 loses carrier within 10 s" wait_for 10 vf0_no_carrier
 ip link set "$PF_IF" up
 ms=$(time_until 40 tping t0 -c 1 -W 1 "$PEER_IP")
-check "PF up: VF 0 reaches the partner again (${ms} ms)" \
+mcheck $CELL pf-reset "PF up: VF 0 reaches the partner again (${ms} ms)" \
 	tping t0 -c 3 -i 0.2 -W 2 "$PEER_IP"
 check "the VF counted a recovery" \
 	test "$(vf_estat t0 "$VF0" recoveries)" -gt "$rec0"
-check "VLAN 10 restored after the recovery" \
+mcheck $CELL pf-reset "VLAN 10 restored after the recovery" \
 	wait_for 20 tping t0 -c 1 -W 1 10.10.0.2
 
 # Unload under traffic
