@@ -6,6 +6,10 @@
   bench.py boot OUTDIR         (guest) one lab boot -> OUTDIR/boot.json
   bench.py report RAWDIR JSON MD [key=value...]
                                (host) every boot -> datapath.json, datapath.md
+  bench.py sriov-report RAWDIR OUTDIR [key=value...]
+                               (host) make bench (tools/bench/run, sriov.sh):
+                               every boot -> OUTDIR/results.json, report.md,
+                               *.png (the SR-IOV part is in bench_sriov.py)
 
 Every number comes from a file the guest saved (iperf3 JSON, /proc/stat,
 /proc/interrupts, /proc/softirqs, netdev statistics); a run that failed
@@ -565,19 +569,29 @@ def markdown(doc):
     return "\n".join(out)
 
 
+def parse_extra(args):
+    """key=value arguments of the host scripts -> facts."""
+    extra = dict(a.split("=", 1) for a in args)
+    for k in ("runtime_s", "reps", "seconds", "vlan_cycles"):
+        if extra.get(k, "").isdigit():
+            extra[k] = int(extra[k])
+    for k in ("git_dirty", "quick"):
+        if k in extra:
+            extra[k] = extra[k] == "1"
+    return extra
+
+
 def main(argv):
     if len(argv) >= 3 and argv[0] == "sample":
         return sample(argv[1], argv[2])
     if len(argv) == 2 and argv[0] == "boot":
         return boot(argv[1])
     if len(argv) >= 4 and argv[0] == "report":
-        extra = dict(a.split("=", 1) for a in argv[4:])
-        for k in ("runtime_s", "reps", "seconds"):
-            if extra.get(k, "").isdigit():
-                extra[k] = int(extra[k])
-        if "git_dirty" in extra:
-            extra["git_dirty"] = extra["git_dirty"] == "1"
+        extra = parse_extra(argv[4:])
         return report(argv[1], argv[2], argv[3], extra)
+    if len(argv) >= 3 and argv[0] == "sriov-report":
+        import bench_sriov  # pylint: disable=import-outside-toplevel
+        return bench_sriov.report(argv[1], argv[2], parse_extra(argv[3:]))
     print(__doc__, file=sys.stderr)
     return 2
 
