@@ -492,9 +492,13 @@ static void iovnet_rx_offloads(struct iovnet_ring *ring,
 	}
 
 	if ((netdev->features & NETIF_F_HW_VLAN_CTAG_RX) &&
-	    (staterr & IOVNET_RXD_STAT_VP))
-		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),
-				       le16_to_cpu(desc->wb.vlan));
+	    (staterr & IOVNET_RXD_STAT_VP)) {
+		const unsigned long *vlans = ring->qvec->port->rx_vlans;
+		u16 tci = le16_to_cpu(desc->wb.vlan);
+
+		if (!vlans || test_bit(tci & VLAN_VID_MASK, vlans))
+			__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), tci);
+	}
 
 	skb->protocol = eth_type_trans(skb, netdev);
 }

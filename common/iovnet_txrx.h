@@ -141,6 +141,10 @@ struct iovnet_port_ops {
  * @itr_usecs: interrupt throttling interval, 0 for none
  * @adaptive_itr: DIM picks the interval from the traffic
  * @rx_buf_len: bytes the device may write into one RX buffer
+ * @rx_vlans: when set, the VLAN IDs whose stripped tag a received frame
+ *	keeps; the tag of any other VLAN (a port VLAN the PF inserts and
+ *	strips on the VF's behalf) is dropped, so the stack sees the frame
+ *	untagged
  * @qvecs: queue vectors, each owning one TX and one RX ring
  * @base_lock: protects @base_rx and @base_tx
  * @base_rx: RX counters of rings that no longer exist
@@ -159,6 +163,7 @@ struct iovnet_port {
 	u16 itr_usecs;
 	bool adaptive_itr;
 	u32 rx_buf_len;
+	const unsigned long *rx_vlans;
 	struct iovnet_qvec *qvecs[IOVNET_MAX_QUEUES];
 
 	spinlock_t base_lock;	/* see above */

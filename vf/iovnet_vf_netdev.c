@@ -775,6 +775,12 @@ void iovnet_vf_netdev_setup(struct iovnet_vf *vf)
 	/* One queue pair until the PF says it spreads RX over two */
 	vf->port.max_queues = 1;
 	vf->port.num_queues = 1;
+	/*
+	 * Only the VLANs the stack asked for keep their tag on receive: under
+	 * a port VLAN the PF strips the tag, the device still reports it, and
+	 * the stack would drop the frame as another VLAN's.
+	 */
+	vf->port.rx_vlans = vf->active_vlans;
 	vf->req_queues = IOVNET_VF_MAX_QUEUES;
 
 	netdev->netdev_ops = &iovnet_vf_netdev_ops;
