@@ -124,6 +124,29 @@ ping_loss() {	# NS ADDR COUNT
 		awk '{ print $1 - $2 }'
 }
 
+# --- VFs -----------------------------------------------------------------
+
+# Bind VFs IDX... to DRIVER (driver_override, then one probe each) and
+# print their netdevs, one a line in the order given, once udev named them
+vfs_bind_all() {	# DRIVER IDX...
+	local drv=$1 i dev
+	shift
+	for i in "$@"; do
+		dev=/sys/bus/pci/devices/$(vf_bdf "$i")
+		[ -e "$dev/driver" ] && basename "$dev" > "$dev/driver/unbind"
+		echo "$drv" > "$dev/driver_override" &&
+		basename "$dev" > /sys/bus/pci/drivers_probe || return 1
+	done
+	for i in "$@"; do
+		dev=/sys/bus/pci/devices/$(vf_bdf "$i")
+		wait_for 10 sh -c "ls $dev/net 2>/dev/null | grep -q ." || return 1
+	done
+	udevadm settle -t 10 2>/dev/null
+	for i in "$@"; do
+		ls "/sys/bus/pci/devices/$(vf_bdf "$i")/net"
+	done
+}
+
 # --- the PF's registers and per-VF counters -------------------------------
 
 # The PF's register dump (ethtool -d raw on) as decimal words in DEMO_REGS
