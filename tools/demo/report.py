@@ -133,14 +133,16 @@ def chart(doc, path):
     a1.bar_label(bars, fmt="%.0f")
     a1.set_title("iperf3 TCP to the link partner")
     a1.set_ylabel("Mbit/s")
+    lab = str(doc["facts"].get("mode", "")).startswith("lab")
     for n, b in zip(names, bars):
         r = ten[n].get("max_tx_rate")
         if r:
-            a1.annotate("max_tx_rate %s\n(%s)" % (r, "not enforced by the model"
-                                                   if str(doc["facts"].get("mode", "")).startswith("lab")
-                                                   else "enforced"),
-                        (b.get_x() + b.get_width() / 2, b.get_height() / 2),
-                        ha="center", fontsize=7, color="white")
+            x0, x1 = b.get_x() - 0.08, b.get_x() + b.get_width() + 0.08
+            a1.plot([x0, x1], [float(r)] * 2, color="#c03030", ls="--", lw=1.5)
+            a1.annotate("max_tx_rate %s%s" % (r, "\n(not enforced\nby the model)" if lab else ""),
+                        (b.get_x() + b.get_width() / 2, min(float(r), b.get_height())),
+                        xytext=(0, -4), textcoords="offset points",
+                        ha="center", va="top", fontsize=7, color="white")
     wire = [ten[n].get("recovery_ms") for n in names]
     wire = [w if isinstance(w, (int, float)) else 0 for w in wire]
     mac = [ten[n].get("mac_change_ms", 0) for n in names]
@@ -160,9 +162,10 @@ def chart(doc, path):
     a2.set_title("recovery: until the partner answers again")
     a2.set_ylabel("seconds")
     a2.legend(fontsize=8)
-    fig.suptitle("iovnet demo: 4 tenants on one 82576 (%s)%s" % (
-        doc["facts"].get("mode", "?"),
-        "" if doc.get("ok") else " - FAILED"))
+    fig.suptitle("iovnet demo: %d tenants on one 82576 - %s - %s" % (
+        len(names), doc["facts"].get("mode", "?"),
+        "all %d expectations met" % doc["passed"] if doc.get("ok")
+        else "%d of %d expectations FAILED" % (doc["failed"], doc["passed"] + doc["failed"])))
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
