@@ -30,6 +30,16 @@ run() {
 	"$@"
 }
 
+# Show "ip CMD" lines, then run them in one ip process (stops at the
+# first failure)
+ip_batch() {	# "CMD"...
+	local c
+	for c in "$@"; do
+		printf '          $ ip %s\n' "$c"
+	done
+	printf '%s\n' "$@" | ip -batch -
+}
+
 # --- results as JSON lines, merged by report.py collect -------------------
 
 _json_str() {	# STRING -> JSON string

@@ -107,17 +107,18 @@ note "VFs: $(for t in $TENANTS; do printf '%s ' "$(vf_bdf "${VFN[$t]}")"; done)"
 
 ###########################################################################
 step "administrative settings: MAC, port VLAN, trust, spoofchk, rate"
+cmds=()
 for t in $TENANTS; do
 	n=${VFN[$t]}
-	run ip link set "$PF_IF" vf "$n" mac "${MAC[$t]}"
-	if [ "${VLAN[$t]}" != 0 ]; then
-		run ip link set "$PF_IF" vf "$n" vlan "${VLAN[$t]}" qos "${QOS[$t]}"
-	fi
+	cmds+=("link set $PF_IF vf $n mac ${MAC[$t]}")
+	[ "${VLAN[$t]}" != 0 ] && cmds+=("link set $PF_IF vf $n vlan ${VLAN[$t]} qos ${QOS[$t]}")
 done
-run ip link set "$PF_IF" vf 0 trust on		# t1: may go promiscuous, add MACs
-run ip link set "$PF_IF" vf 0 spoofchk off	# ... and send from other MACs
-run ip link set "$PF_IF" vf 2 spoofchk on
-run ip link set "$PF_IF" vf 2 max_tx_rate 100
+cmds+=("link set $PF_IF vf 0 trust on"		# t1: may go promiscuous, add MACs
+       "link set $PF_IF vf 0 spoofchk off"	# ... and send from other MACs
+       "link set $PF_IF vf 2 spoofchk on"
+       "link set $PF_IF vf 2 max_tx_rate 100")
+# One ip process for all (ip -batch stops at the first refusal)
+expect "the PF accepts all ${#cmds[@]} settings" ip_batch "${cmds[@]}"
 regs_snap
 dtxswc=${DEMO_REGS[17]}
 declare -A ADMIN
@@ -176,7 +177,7 @@ step "bind the VFs to iovnet_vf (driver_override), one netns per tenant"
 note "\$ insmod iovnet_vf.ko"
 insmod "$VF_KO" || die "insmod iovnet_vf failed"
 note "\$ echo iovnet_vf > /sys/bus/pci/devices/BDF/driver_override; echo BDF > /sys/bus/pci/drivers_probe"
-note "\$ ip link set VF_NETDEV netns TENANT; ip -n TENANT addr add ...; ip -n TENANT link set VF_NETDEV up"
+note "\$ ip -n TENANT addr add ADDRESS dev VF_NETDEV; ip -n TENANT link set VF_NETDEV up (after the moves)"
 mapfile -t vifs < <(vfs_bind_all iovnet_vf 0 1 2 3)
 for t in $TENANTS; do
 	n=${VFN[$t]}
@@ -184,9 +185,18 @@ for t in $TENANTS; do
 	[ -n "${VIF[$t]}" ] || die "VF $n did not bind to iovnet_vf"
 	a=$(cat "/sys/class/net/${VIF[$t]}/address")
 	expect "$t: VF $n is ${VIF[$t]} with its administrative MAC ($a)" test "$a" = "${MAC[$t]}"
-	tenant "$t" "${VIF[$t]}" "${ADDR[$t]}" || die "cannot move ${VIF[$t]} to netns $t"
-	ip -n "$t" link set lo up
-	ip -n "$t" addr add "${PROBE[$t]}/24" dev "${VIF[$t]}"
+	ip netns add "$t" || die "cannot create netns $t"
+done
+cmds=()
+for t in $TENANTS; do cmds+=("link set ${VIF[$t]} netns $t"); done
+ip_batch "${cmds[@]}" || die "cannot move the VFs into their namespaces"
+for t in $TENANTS; do
+	ip -n "$t" -batch - <<-EOF || die "cannot set up ${VIF[$t]} in netns $t"
+		link set lo up
+		addr add ${ADDR[$t]}/24 dev ${VIF[$t]}
+		addr add ${PROBE[$t]}/24 dev ${VIF[$t]}
+		link set ${VIF[$t]} up
+	EOF
 done
 for t in $TENANTS; do
 	ms=$(time_until $((CARRIER_MS / 1000)) ns_carrier "$t" "${VIF[$t]}")
