@@ -66,6 +66,9 @@ ktap_header 15
 
 pf_load && pf_up || { echo "Bail out! host A: PF did not come up"; exit 1; }
 hb 'pf_up' || { echo "Bail out! host B: PF did not come up"; exit 1; }
+t0=$(date +%s%N)
+$LAB_HOST_B true
+ktap_info "\$LAB_HOST_B round trip: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 ktap_info "host A: PF $PF_IF ($LAB_PF_PCI); host B: $(hb 'echo "PF $PF_IF ($LAB_PF_PCI)"')"
 check "the wire joins the hosts: host A's PF reaches host B's PF" \
 	wait_for 30 sh -c "ping -q -c 1 -W 1 192.168.77.3 >/dev/null"

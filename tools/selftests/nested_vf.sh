@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A VF inside a guest: in the lab guest (tools/lab/run --iommu: emulated
+# intel-iommu), our PF enables a VF with an administrative MAC and a port
+# VLAN, the VF is bound to vfio-pci and passed to a nested QEMU guest (the
+# same 6.12 kernel, an initramfs built here with busybox and iovnet_vf.ko,
+# tools/selftests/nested/init).  In there iovnet_vf, with nothing but its
+# VF, gets the MAC from the PF over the mailbox and pings the link partner,
+# whose address exists only on its VLAN subinterface.  The nested guest's
+# serial console is build/lab/$LAB_NAME-nested-console.log.
+
+. "$(dirname "$0")/lib.sh"
+
+iommus=$(echo /sys/class/iommu/*)
+if [ ! -e "${iommus%% *}" ]; then
+	echo "1..0 # SKIP needs an IOMMU: tools/lab/run --iommu"
+	exit 4
+fi
+
+VF_MAC=02:00:00:00:0e:01 VLAN=30
+NESTED_IP=192.168.78.10 PEER_VIP=192.168.78.2
+# Nested TCG inside TCG boots in about 70 s; allow for a busy machine.
+NESTED_TIMEOUT=${NESTED_TIMEOUT:-420}
+WORK=$(mktemp -d /tmp/nested.XXXXXX)
+CON=${LAB_DIR:-$WORK}/${LAB_NAME:-nested}-nested-console.log
+QPID=
+
+cleanup() {
+	[ -n "$QPID" ] && kill "$QPID" 2>/dev/null && wait "$QPID" 2>/dev/null
+	local bdf
+	bdf=$(vf_bdf 0 2>/dev/null)
+	if [ -n "$bdf" ] && [ -e "/sys/bus/pci/devices/$bdf/driver" ]; then
+		echo "$bdf" > "/sys/bus/pci/devices/$bdf/driver/unbind"
+	fi
+	vfs_disable 2>/dev/null
+	peer ip link del pv$VLAN 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+T0=$(now_ms)
+
+ktap_header 12
+
+pf_load && pf_up || { echo "Bail out! PF did not come up"; exit 1; }
+ktap_info "IOMMU: ${iommus//\/sys\/class\/iommu\//}"
+peer ip link add link peer0 name pv$VLAN type vlan id $VLAN
+peer ip addr add $PEER_VIP/24 dev pv$VLAN
+peer ip link set pv$VLAN up
+
+check "1 VF with MAC $VF_MAC and port VLAN $VLAN" \
+	sh -c "echo 0 > $(pf_sysfs)/sriov_drivers_autoprobe &&
+	       echo 1 > $(pf_sysfs)/sriov_numvfs &&
+	       ip link set $PF_IF vf 0 mac $VF_MAC vlan $VLAN"
+BDF=$(vf_bdf 0)
+GROUP=$(basename "$(readlink "/sys/bus/pci/devices/$BDF/iommu_group")")
+ktap_info "VF 0: $BDF, IOMMU group $GROUP:" \
+	"$(ls "/sys/kernel/iommu_groups/$GROUP/devices" | tr '\n' ' ')"
+
+# vfio-pci takes the VF (and only it: a group shared with the PF is not viable)
+modprobe vfio-pci
+bind_vfio() {
+	local dev=/sys/bus/pci/devices/$BDF
+	echo vfio-pci > "$dev/driver_override" &&
+	echo "$BDF" > /sys/bus/pci/drivers_probe &&
+	[ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ] &&
+	[ "$(ls "/sys/kernel/iommu_groups/$GROUP/devices")" = "$BDF" ] &&
+	[ -c "/dev/vfio/$GROUP" ]
+}
+check "VF bound to vfio-pci, alone in IOMMU group $GROUP (/dev/vfio/$GROUP)" bind_vfio
+
+# The nested guest's initramfs: busybox, iovnet_vf.ko and our init
+build_initramfs() {
+	mkdir -p "$WORK/root/bin" &&
+	cp /bin/busybox "$WORK/root/bin/busybox" &&
+	cp "$VF_KO" "$WORK/root/iovnet_vf.ko" &&
+	cp "$IOVNET_TOP/tools/selftests/nested/init" "$WORK/root/init" &&
+	(cd "$WORK/root" && find . | cpio -o -H newc --quiet > "$WORK/initramfs.cpio") &&
+	[ -s "$WORK/initramfs.cpio" ]
+}
+check "initramfs built (busybox, iovnet_vf.ko, init)" build_initramfs
+ktap_info "initramfs: $(( $(stat -c %s "$WORK/initramfs.cpio") / 1024 )) KiB"
+
+KERNEL=/boot/vmlinuz-$(uname -r)
+[ -r "$KERNEL" ] || KERNEL=$(ls /boot/vmlinuz-6.12* | sort -V | tail -n 1)
+rm -f "$CON"
+mbx0=$(pf_vf_stat 0 mbx_msgs)
+T1=$(now_ms)
+timeout -k 5 "$NESTED_TIMEOUT" qemu-system-x86_64 -machine q35 -accel tcg -cpu max \
+	-m 256 -smp 1 -nodefaults -display none -no-reboot \
+	-serial "file:$CON" -monitor none \
+	-kernel "$KERNEL" -initrd "$WORK/initramfs.cpio" \
+	-append "console=ttyS0 panic=-1 quiet nested_addr=$NESTED_IP/24 nested_peer=$PEER_VIP" \
+	-device "vfio-pci,host=$BDF" > "$WORK/qemu.log" 2>&1 &
+QPID=$!
+
+booted() { grep -q '^NESTED: booted' "$CON" 2>/dev/null; }
+result() { grep -q '^NESTED-RESULT:' "$CON" 2>/dev/null; }
+ms=$(time_until "$NESTED_TIMEOUT" booted)
+check "nested guest boots with the VF assigned (${ms} ms)" booted
+[ -s "$WORK/qemu.log" ] && ktap_info "qemu: $(head -n 5 "$WORK/qemu.log")"
+wait_for "$NESTED_TIMEOUT" result
+wait "$QPID"
+qrc=$?
+QPID=
+T2=$(now_ms)
+R=$(sed -n 's/^NESTED-RESULT: //p' "$CON" | tr -d '\r')
+ktap_info "nested guest: $R"
+field() { sed -n "s/.*\<$1=\([^ ]*\).*/\1/p" <<<"$R"; }
+
+check "nested guest: insmod iovnet_vf.ko, a netdev on the VF ($(field dev))" \
+	test "$(field insmod)" = 0 -a "$(field dev)" != none -a -n "$(field dev)"
+check "nested guest: the VF has the PF's administrative MAC ($(field mac))" \
+	test "$(field mac)" = $VF_MAC
+check "nested guest: carrier from the PF ($(field carrier_ms) ms)" test "$(field carrier)" = 1
+check "nested guest: pings the link partner on VLAN $VLAN ($(field ping_ms) ms to the first answer)" \
+	test "$(field ping)" = 0
+mbx1=$(pf_vf_stat 0 mbx_msgs)
+check "the PF served the nested VF's mailbox (vf0_mbx_msgs $mbx0 -> $mbx1)" \
+	test "${mbx1:-0}" -gt "${mbx0:-0}"
+check "nested guest powered off by itself (qemu exit $qrc)" \
+	sh -c "[ $qrc = 0 ] && grep -q '^NESTED: done' '$CON'"
+bad=$(grep -nE "$(. "$IOVNET_TOP/tools/lab/lib.sh"; echo "$LAB_BAD_LOG")" "$CON" | head -n 5)
+[ -n "$bad" ] && ktap_info "nested kernel log: $bad"
+check "nested guest kernel log free of oops/WARN/BUG" test -z "$bad"
+check "link partner saw the VF's frames tagged with VLAN $VLAN" \
+	sh -c "[ \$(ip netns exec $PEER_NS cat /sys/class/net/pv$VLAN/statistics/rx_packets) -gt 0 ]"
+
+ktap_info "time: setup $((T1 - T0)) ms, nested guest $((T2 - T1)) ms, total $(( $(now_ms) - T0 )) ms"
+ktap_finish
