@@ -61,13 +61,14 @@ else
 fi
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 sed 's/^/  /' "$out/kunit.log"
-# Leaf results: a line that closes a parameterised case closes a subtest
-# and is not counted again.  Suite lines ("ok N iovnet_*") are not leaves.
+# Leaf results.  KTAP indents a subtest's header one level (4 spaces)
+# deeper than the result line that closes it: that line (a suite, or a
+# parameterised case) is not a leaf and is not counted.
 read -r kp kf ks <<<"$(awk '
-	/^ *# Subtest:/ { depth = index($0, "#"); sub_at[depth] = 1; next }
+	/^ *# Subtest:/ { closer[index($0, "#") - 4] = 1; next }
 	/^ *(not )?ok [0-9]+ / {
-		ind = match($0, /[^ ]/)
-		if (sub_at[ind]) { sub_at[ind] = 0; next }	# closes a subtest
+		col = match($0, /[^ ]/)
+		if (closer[col]) { closer[col] = 0; next }
 		if ($0 ~ /# SKIP/) s++
 		else if ($0 ~ /^ *not ok/) f++
 		else p++
