@@ -120,6 +120,10 @@ def parse_boot(d, kind):
     if p0 and p1:
         m["mem_pf_load_up_memavailable_kb"] = p0["MemAvailable"] - p1["MemAvailable"]
         m["mem_pf_load_up_slab_kb"] = p1["Slab"] - p0["Slab"]
+    k = bench.read(f"{d}/ethtool-k")
+    if k:
+        notes["offloads"] = {key: bench.ethtool_field(k, key) for key in (
+            "tx-checksumming", "tcp-segmentation-offload", "generic-receive-offload")}
     for line in (bench.read(f"{d}/module-coresize") or "").splitlines():
         k, _, v = line.partition("=")
         if v.strip().isdigit():
@@ -150,22 +154,29 @@ def parse_boot(d, kind):
         mb0, mb1 = bench.read(f"{d}/vlan/mbx_before"), bench.read(f"{d}/vlan/mbx_after")
         if mb0 and mb1 and mb0.strip().isdigit() and mb1.strip().isdigit():
             m["vlan_mbx_msgs"] = int(mb1) - int(mb0)
-    # 2 datapath
-    samples = []
-    for scen, _, _ in DP:
-        sd = f"{d}/dp/{scen}"
-        if not os.path.isdir(sd):
-            continue
-        with contextlib.redirect_stdout(io.StringIO()):
-            bench.sample(sd, f"{sd}/facts")
-        s = json.loads(bench.read(f"{sd}/sample.json") or "{}")
-        samples.append(s)
-        if s.get("ok"):
-            for k in ("mbps", "rx_kpps", "tx_kpps", "lost_pct", "cpu_busy_pct",
-                      "cpu_s_per_gb", "cpu_s_per_mpkt", "retransmits",
-                      "pf_irq_per_kpkt"):
-                if s["metrics"].get(k) is not None:
-                    m[f"{scen}.{k}"] = s["metrics"][k]
+    # 2 datapath, and the same VF<->peer runs from the virtio NIC
+    samples, vm = [], {}
+    for sub, into in (("dp", m), ("dp-virtio", vm)):
+        for scen, _, _ in DP:
+            sd = f"{d}/{sub}/{scen}"
+            if not os.path.isdir(sd):
+                continue
+            with contextlib.redirect_stdout(io.StringIO()):
+                bench.sample(sd, f"{sd}/facts")
+            s = json.loads(bench.read(f"{sd}/sample.json") or "{}")
+            s["nic"] = "virtio" if sub == "dp-virtio" else "vf"
+            samples.append(s)
+            if s.get("ok"):
+                for k in ("mbps", "rx_kpps", "tx_kpps", "lost_pct", "cpu_busy_pct",
+                          "cpu_s_per_gb", "cpu_s_per_mpkt", "retransmits",
+                          "pf_irq_per_kpkt"):
+                    if s["metrics"].get(k) is not None:
+                        into[f"{scen}.{k}"] = s["metrics"][k]
+    notes["virtio_metrics"] = vm
+    k = bench.read(f"{d}/virtio-ethtool-k")
+    if k:
+        notes["virtio_offloads"] = {key: bench.ethtool_field(k, key) for key in (
+            "tx-checksumming", "tcp-segmentation-offload", "generic-receive-offload")}
     # 3 scale
     for sd in sorted(os.listdir(f"{d}/scale")) if os.path.isdir(f"{d}/scale") else []:
         k = int(sd[1:])
@@ -320,9 +331,11 @@ def report(raw, outdir, extra):
         except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError) as e:
             facts, metrics, notes, samples = {}, {}, {}, []
             failures.append(f"bench_sriov.py could not parse the boot: {type(e).__name__}: {e}")
+        notes["virtio_ran"] = os.path.isdir(f"{d}/dp-virtio")
         for s in samples:
             if not s.get("ok"):
-                failures.append(f"{s['scenario']}: {s.get('error')}")
+                failures.append(f"{s['scenario']}{' (virtio NIC)' if s.get('nic') == 'virtio' else ''}: "
+                                f"{s.get('error')}")
         for k, errs in notes.get("scale_errors", {}).items():
             failures.append(f"scale {k} VFs: " + "; ".join(errs))
         b.update({"facts": facts, "metrics": metrics, "notes": notes,
@@ -353,8 +366,14 @@ def report(raw, outdir, extra):
                "better": better, "kinds": applies(key)}
         seen = False
         for kind in row["kinds"]:
-            kb = [b for b in boots if b["kind"] == kind]
-            vals = [b["metrics"][key] for b in kb if b["metrics"].get(key) is not None]
+            if kind == "virtio":
+                # every boot ran the virtio NIC's runs too
+                kb = [b for b in boots if b["notes"].get("virtio_ran")]
+                vals = [b["notes"]["virtio_metrics"][key] for b in kb
+                        if b["notes"]["virtio_metrics"].get(key) is not None]
+            else:
+                kb = [b for b in boots if b["kind"] == kind]
+                vals = [b["metrics"][key] for b in kb if b["metrics"].get(key) is not None]
             row[kind] = bench.stats(vals)
             row[kind + "_runs"] = len(kb)
             row[kind + "_missing"] = len(kb) - len(vals)
@@ -401,6 +420,12 @@ def first_boot(doc, kind):
     return next((b for b in doc["boots"] if b["kind"] == kind and b["facts"]), None)
 
 
+def offloads(b):
+    o = b["notes"].get("offloads") or {}
+    return ", ".join(f"{k.replace('tcp-segmentation-offload', 'TSO').replace('generic-receive-offload', 'GRO')} {v}"
+                     for k, v in o.items()) or "?"
+
+
 def markdown(doc, charts, outdir):
     f = doc["facts"]
     nrep = f.get("reps", "?")
@@ -426,9 +451,18 @@ def markdown(doc, charts, outdir):
         b = first_boot(doc, kind)
         if b:
             vfs = b["notes"].get("vfs") or []
-            qp = sorted({v["queue_pairs"] for v in vfs})
+            qp = ", ".join(str(q) if q else "1 (no ethtool -l; one ring pair)"
+                           for q in sorted({v["queue_pairs"] for v in vfs}))
             out.append(f"- {kind}: PF {b['facts'].get('pf_driver', '?')}, VFs "
-                       f"{b['facts'].get('vf_driver', '?')}, queue pairs per VF {qp or '?'}")
+                       f"{b['facts'].get('vf_driver', '?')}, queue pairs per VF {qp or '?'}, "
+                       f"VF 0 offloads {offloads(b)}")
+    b = next((b for b in doc["boots"] if b["notes"].get("virtio_offloads")), None)
+    if b:
+        o = b["notes"]["virtio_offloads"]
+        out.append("- virtio: a second virtio-net-pci on the same QEMU hub in the same guests (netns v0), "
+                   "offloads " + ", ".join(f"{k} {v}" for k, v in o.items()) +
+                   " (a hub port has no vnet header, so QEMU offers virtio no checksum/TSO offload: "
+                   "a ceiling for frame rates, not for TCP with TSO)")
     if f.get("quick"):
         out.append(f"- QUICK run: 1 repetition (no min-max), scale with {f.get('scale', '?')} VFs, "
                    "no peer->VF TCP run, stock VF watched 5 s (not 10) before the rebind; "
@@ -475,6 +509,13 @@ def markdown(doc, charts, outdir):
             out.append(f"Text of the pair: ours {pair_o} B, stock {pair_s} B (ratio {pair_o / pair_s:.2f}; "
                        "the stock igb also drives 82575/82580/i350/i210 and their PHYs).")
         out.append("")
+    pfmd = bench.read(f"{outdir}/datapath.md") if f.get("pf") == "1" else None
+    if pfmd and "\n## " in pfmd:
+        out += ["## PF <-> link partner (tools/bench/guest.sh in the same boots; "
+                "details in datapath.md / datapath.json)", ""]
+        body = pfmd[pfmd.index("\n## ") + 1:]
+        out += [("#" + ln if ln.startswith("## ") else ln) for ln in body.splitlines()]
+        out.append("")
     for c, title in charts:
         out += [f"![{title}]({os.path.relpath(c, outdir)})", ""]
     fails = [(b, x) for b in doc["boots"] for x in b["failures"]]
@@ -506,8 +547,11 @@ def targets(doc):
 
     def line(name, metric, want, invert=False):
         r = rows.get(metric)
-        if not r or r["ratio"] is None:
-            why = "no ratio: " + ("ours failed" if not (r and r["ours"]) else "stock failed")
+        if not r:
+            out.append(f"| {name} | not run{' (QUICK)' if doc['facts'].get('quick') else ''} | not measured |")
+            return
+        if r["ratio"] is None:
+            why = "no ratio: " + ("ours failed" if not r["ours"] else "stock failed")
             out.append(f"| {name} | {why} | not measured |")
             return
         v = 1 / r["ratio"] if invert else r["ratio"]
@@ -563,7 +607,7 @@ def section_notes(doc, sec):
         out += ["- VF<->VF: iperf3 client in netns t0 (VF 0), server in t1 (VF 1): switched inside the "
                 "device (or by the model's loopback). VF<->peer: VF 0 and the link partner (virtio "
                 "in netns peer). virtio: the same runs from a second virtio-net NIC on the same QEMU "
-                "hub (the ceiling: QEMU's fastest emulated NIC).",
+                "hub in the same boots (both pairs' boots; the ceiling: QEMU's fastest emulated NIC).",
                 "- guest CPU busy %: 100% minus the idle share of both vCPUs over the run; the link "
                 "partner is in the same guest, so its side is included.", ""]
     elif sec == "Memory":

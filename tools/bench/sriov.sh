@@ -1,20 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs inside the lab guest (started by tools/bench/run): the SR-IOV part of
-# "make bench" for one driver pair, or the virtio-net ceiling.
+# Runs inside the lab guest (started by tools/bench/run): "make bench" for
+# one driver pair:
 #
 #   ours   iovnet_pf + iovnet_vf (the copies tools/bench/run made)
 #   stock  the stock igb (bound at boot, "tools/lab/run --stock") + igbvf
-#   virtio a second virtio-net NIC on the lab's wire (LAB_QEMU_EXTRA, set
-#          by tools/bench/run), as the ceiling for the VF<->peer runs
+#
+# and, if tools/bench/run added it (LAB_QEMU_EXTRA), the same VF<->peer runs
+# from a second virtio-net NIC on the lab's wire, as the ceiling.
 #
 # ours and stock run exactly the same commands; only the module names
 # differ.  Every figure is a raw file under OUTDIR (timestamps from
 # $EPOCHREALTIME, /proc/stat, /proc/meminfo, iperf3 JSON, netdev
 # statistics); bench.py turns them into numbers on the host.
 #
-# Usage: sriov.sh OUTDIR ours|stock|virtio SECONDS VLAN_CYCLES SCALE PF_KO VF_KO [FLAGS]
+# Usage: sriov.sh OUTDIR ours|stock SECONDS VLAN_CYCLES SCALE PF_KO VF_KO [FLAGS]
 #   SCALE: the VF counts of the scale runs, comma-separated ("1,2,4,7")
 #   FLAGS, comma-separated:
 #     pf     first run tools/bench/guest.sh (the PF datapath scenarios) into
@@ -25,7 +26,7 @@ set -u
 # shellcheck source=tools/selftests/lib.sh
 . "$(dirname "$0")/../selftests/lib.sh"
 
-[ $# -ge 7 ] || { echo "usage: $0 OUTDIR ours|stock|virtio SECONDS VLAN_CYCLES SCALE PF_KO VF_KO [FLAGS]" >&2; exit 2; }
+[ $# -ge 7 ] || { echo "usage: $0 OUTDIR ours|stock SECONDS VLAN_CYCLES SCALE PF_KO VF_KO [FLAGS]" >&2; exit 2; }
 out=$1 kind=$2 secs=$3 vlan_cycles=$4 scale=$5 pf_ko=$6 vf_ko=$7 flags=,${8:-},
 do_pf= quick=
 [[ $flags == *,pf,* ]] && do_pf=1
@@ -40,6 +41,16 @@ OBSERVE=10			# seconds the stock VF gets to follow a MAC change
 say() { printf 'bench: %s\n' "$*"; }
 now_us() { echo "${EPOCHREALTIME/./}"; }
 ms_since() { echo $(( ($(now_us) - $1) / 1000 )); }
+# Commands in a netns without "ip netns exec"'s /sys remount (much cheaper
+# under TCG); only what needs the namespace's /sys uses tns.
+nsx() { local ns=$1; shift; nsenter --net="/run/netns/$ns" "$@"; }
+ns_carrier() { [[ $(ip -n "$1" link show "$2" 2>/dev/null) == *LOWER_UP* ]]; }
+ns_mac() {	# NS IFACE
+	local l
+	l=$(ip -n "$1" -br link show "$2" 2>/dev/null) || return 1
+	set -- $l
+	echo "$3"
+}
 
 rm -rf "$out"
 mkdir -p "$out" || exit 1
@@ -73,21 +84,27 @@ echo "kind=$kind" >"$out/facts"
 # should not have to tear down bound VFs.
 cleanup() {
 	tenants_cleanup 2>/dev/null
-	[ -n "${PF_IF:-}" ] && [ "$kind" != virtio ] && vfs_disable 2>/dev/null
+	[ -n "${PF_IF:-}" ] && vfs_disable 2>/dev/null
 }
 trap cleanup EXIT
 
 # ------------------------------------------------------------ the PF
 
-if [ "$kind" = virtio ]; then
-	VIO_IF=$(netdev_by_mac "$VIRTIO_MAC") || die "no virtio NIC with MAC $VIRTIO_MAC (LAB_QEMU_EXTRA not passed?)"
+# The ceiling NIC: in netns v0, up before anything else is measured
+VIO_IF=
+if VIO_IF=$(netdev_by_mac "$VIRTIO_MAC"); then
 	ip netns add v0
-	sysctl -qw net.ipv4.conf.all.arp_notify=1
-	tenant v0 "$VIO_IF" 192.168.77.30 || die "cannot move $VIO_IF to netns v0"
-	wait_for 20 tenant_carrier v0 "$VIO_IF" || die "no carrier on $VIO_IF"
-	wait_for 20 tns v0 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null || die "peer unreachable from $VIO_IF"
-	vf_drv=virtio_net
-else
+	if tenant v0 "$VIO_IF" 192.168.77.30 && wait_for 20 ns_carrier v0 "$VIO_IF" &&
+	   wait_for 20 nsx v0 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null; then
+		nsx v0 ethtool -k "$VIO_IF" >"$out/virtio-ethtool-k" 2>&1
+		echo "virtio_if=$VIO_IF" >>"$out/facts"
+	else
+		fail "virtio: the second virtio NIC $VIO_IF cannot reach the link partner"
+		VIO_IF=
+	fi
+fi
+
+{
 	if [ "${LAB_STOCK:-0}" = 1 ]; then
 		[ "$kind" = stock ] || die "booted --stock but asked for $kind"
 		PF_IF=${LAB_PF_IF:-}
@@ -102,7 +119,8 @@ else
 			"$(dirname "$0")/guest.sh" "$out/pf" "$secs" "$pf_ko" ||
 				fail "pf: tools/bench/guest.sh failed (see pf/)"
 		fi
-		snap "$out/mem/pf-before"
+		# (no PF memory figure after guest.sh has loaded it)
+		[ -n "$do_pf" ] || snap "$out/mem/pf-before"
 		insmod "$pf_ko" 2>"$out/insmod-pf.err" || module_loaded iovnet_pf || die "insmod $pf_ko: $(cat "$out/insmod-pf.err")"
 		PF_KO=$pf_ko pf_load || die "iovnet_pf did not create its netdev"
 		vf_drv=iovnet_vf
@@ -121,7 +139,7 @@ else
 		echo "pf_if=$PF_IF"
 		echo "pf_driver=$pf_drv"
 	} >>"$out/facts"
-fi
+}
 {
 	echo "vf_driver=$vf_drv"
 	echo "kernel=$(uname -r)"
@@ -146,9 +164,9 @@ srv_pidfile() { echo "/tmp/bench-srv-$1.pid"; }
 # Fresh one-shot iperf3 server in NS on IP:PORT.
 srv_start() {	# NS IP PORT
 	rm -f "$(srv_pidfile "$3")" "/tmp/bench-srv-$3.log"
-	tns "$1" iperf3 -s -1 -D -B "$2" -p "$3" -I "$(srv_pidfile "$3")" \
+	nsx "$1" iperf3 -s -1 -D -B "$2" -p "$3" -I "$(srv_pidfile "$3")" \
 		--logfile "/tmp/bench-srv-$3.log" || return 1
-	wait_for 5 tns "$1" sh -c "ss -ltnH 'sport = :$3' | grep -q ."
+	wait_for 5 nsx "$1" sh -c "ss -ltnH 'sport = :$3' | grep -q ."
 }
 
 srv_stop() {	# PORT
@@ -174,21 +192,28 @@ ns_irqs() {	# NS IFACE
 	fi
 }
 
+# Netdev counters as "rx_packets:N" lines (from rtnetlink, not sysfs)
+ns_stats() {	# NS IFACE
+	ip -n "$1" -j -s link show dev "$2" | jq -r '.[0].stats64 |
+		(.rx | to_entries[] | "rx_\(.key):\(.value)"),
+		(.tx | to_entries[] | "tx_\(.key):\(.value)")'
+}
+
 # The layout bench.py's parse_sample() reads: "pf" is the client's netdev,
 # "peer" the server's.
 scen_counters() {	# DIR CNS CIF SNS SIF
 	mkdir -p "$1"
 	cat /proc/interrupts >"$1/interrupts"
 	cat /proc/softirqs >"$1/softirqs"
-	tns "$2" sh -c "grep -H . /sys/class/net/$3/statistics/*" | sed 's|.*/||' >"$1/pf-stats"
-	tns "$4" sh -c "grep -H . /sys/class/net/$5/statistics/*" | sed 's|.*/||' >"$1/peer-stats"
+	ns_stats "$2" "$3" >"$1/pf-stats"
+	ns_stats "$4" "$5" >"$1/peer-stats"
 }
 
 # One iperf3 run from CLIENT_NS to a fresh server; raw files in DIR.
 scenario() {	# NAME CNS CIF SNS SIF SIP iperf3-options...
 	local name=$1 cns=$2 cif=$3 sns=$4 sif=$5 sip=$6 d rc
 	shift 6
-	d=$out/dp/$name
+	d=$out/${dp_dir:-dp}/$name
 	mkdir -p "$d"
 	{
 		echo "clk_tck=$(getconf CLK_TCK)"
@@ -206,7 +231,7 @@ scenario() {	# NAME CNS CIF SNS SIF SIP iperf3-options...
 	scen_counters "$d/before" "$cns" "$cif" "$sns" "$sif"
 	date +%s.%N >"$d/before/time"
 	cat /proc/stat >"$d/before/stat"
-	tns "$cns" timeout $((secs + 30)) iperf3 -c "$sip" -t "$secs" -J \
+	nsx "$cns" timeout $((secs + 30)) iperf3 -c "$sip" -t "$secs" -J \
 		--connect-timeout 5000 "$@" >"$d/iperf3.json" 2>"$d/iperf3.err"
 	rc=$?
 	mkdir -p "$d/after"
@@ -226,15 +251,6 @@ scenario() {	# NAME CNS CIF SNS SIF SIP iperf3-options...
 # 18-byte payload + 8 UDP + 20 IP + 14 Ethernet + 4 FCS = 64-byte frames
 UDP64=(-u -l 18 -b 0)
 
-if [ "$kind" = virtio ]; then
-	say "virtio-net ceiling: $VIO_IF <-> link partner"
-	scenario vf_peer_tcp1_tx v0 "$VIO_IF" peer peer0 "$PEER_IP"
-	[ -n "$quick" ] || scenario vf_peer_tcp1_rx v0 "$VIO_IF" peer peer0 "$PEER_IP" -R
-	scenario vf_peer_udp64_tx v0 "$VIO_IF" peer peer0 "$PEER_IP" "${UDP64[@]}"
-	echo done >"$out/complete"
-	exit 0
-fi
-
 # ------------------------------------------------------------ 1a: bring-up
 
 # Stage timestamps: OUTDIR/bringup/stages, "name ms_since_t0"
@@ -245,11 +261,11 @@ stage() { echo "$1 $(ms_since "$t0")" >>"$cp_dir/stages"; }
 all_carrier() {
 	local i
 	for i in $(seq 0 $((NVF - 1))); do
-		tenant_carrier "t$i" "${VF[i]}" || return 1
+		ns_carrier "t$i" "${VF[i]}" || return 1
 	done
 }
 # ping the link partner from a tenant, once
-tping() { tns "$1" ping -q -c 1 -W 1 "$PEER_IP" >/dev/null 2>&1; }
+tping() { nsx "$1" ping -q -c 1 -W 1 "$PEER_IP" >/dev/null 2>&1; }
 
 say "1a: echo $NVF > sriov_numvfs -> $NVF VFs with administrative MACs on $vf_drv, each in its netns, pinging the link partner"
 echo 0 >"$(pf_sysfs)/sriov_drivers_autoprobe"
@@ -287,7 +303,7 @@ done
 stage bind
 for i in $(seq 0 $((NVF - 1))); do
 	ip netns add "t$i"
-	tns "t$i" sysctl -qw net.ipv4.conf.all.arp_notify=1
+	nsx "t$i" sysctl -qw net.ipv4.conf.all.arp_notify=1
 	ip link set "${VF[i]}" netns "t$i" &&
 	ip -n "t$i" addr add "192.168.77.$((10 + i))/24" dev "${VF[i]}" ||
 		die "cannot move ${VF[i]} to netns t$i"
@@ -307,19 +323,20 @@ done
 stage ping
 snap "$cp_dir/after"
 for i in $(seq 0 $((NVF - 1))); do
-	a=$(tns "t$i" cat "/sys/class/net/${VF[i]}/address")
-	echo "$i ${VF[i]} $a $(tns "t$i" ethtool -l "${VF[i]}" 2>/dev/null | awk '/^Combined:/ { c = $2 } END { print c + 0 }')" >>"$cp_dir/vfs"
+	a=$(ns_mac "t$i" "${VF[i]}")
+	echo "$i ${VF[i]} $a $(nsx "t$i" ethtool -l "${VF[i]}" 2>/dev/null | awk '/^Combined:/ { c = $2 } END { print c + 0 }')" >>"$cp_dir/vfs"
 	[ "$a" = "$ADMIN_MAC$i" ] || fail "bringup: VF $i netdev has MAC $a, not the administrative $ADMIN_MAC$i"
 done
-tns t0 ethtool -g "${VF[0]}" >"$cp_dir/vf0-ethtool-g" 2>&1
-tns t0 ethtool -i "${VF[0]}" >"$cp_dir/vf0-ethtool-i" 2>&1
+nsx t0 ethtool -g "${VF[0]}" >"$cp_dir/vf0-ethtool-g" 2>&1
+nsx t0 ethtool -i "${VF[0]}" >"$cp_dir/vf0-ethtool-i" 2>&1
+nsx t0 ethtool -k "${VF[0]}" >"$out/ethtool-k" 2>&1
 say "  stages (ms from the write): $(tr '\n' ' ' <"$cp_dir/stages")"
 
 # ------------------------------------------------------------ 1b: MAC change
 
 mc=$out/macchange
 mkdir -p "$mc"
-vf0_has() { [ "$(tns t0 cat "/sys/class/net/${VF[0]}/address" 2>/dev/null)" = "$1" ]; }
+vf0_has() { [ "$(ns_mac t0 "${VF[0]}")" = "$1" ]; }
 vf0_flows() { vf0_has "$NEW_MAC" && tping t0; }
 say "1b: live administrative MAC change on VF 0 (${ADMIN_MAC}0 -> $NEW_MAC)"
 wait_for 10 tping t0 || fail "macchange: VF 0 does not ping before the change"
@@ -338,7 +355,7 @@ if wait_for "$OBSERVE" vf0_has "$NEW_MAC"; then
 else
 	echo "no_follow_${OBSERVE}s $(ms_since "$t0")" >>"$mc/stages"
 	{
-		echo "after ${OBSERVE} s the VF netdev still has $(tns t0 cat "/sys/class/net/${VF[0]}/address")"
+		echo "after ${OBSERVE} s the VF netdev still has $(ns_mac t0 "${VF[0]}")"
 		tping t0 && echo "ping to the link partner: ok" || echo "ping to the link partner: fails"
 	} >"$mc/observed"
 	say "  $vf_drv did not take the new MAC within ${OBSERVE} s: rebinding (the admin's procedure)"
@@ -349,14 +366,14 @@ else
 	VF[0]=$(vf_bind 0 "$vf_drv" 2>>"$mc/bind.err") || die "macchange: rebind of VF 0 created no netdev"
 	echo "rebind_bind $(ms_since "$t1")" >>"$mc/stages"
 	ip netns add t0
-	tns t0 sysctl -qw net.ipv4.conf.all.arp_notify=1
+	nsx t0 sysctl -qw net.ipv4.conf.all.arp_notify=1
 	tenant t0 "${VF[0]}" 192.168.77.10 || die "macchange: cannot move ${VF[0]} to t0"
-	if wait_for 30 tenant_carrier t0 "${VF[0]}" && wait_for 30 tping t0; then
+	if wait_for 30 ns_carrier t0 "${VF[0]}" && wait_for 30 tping t0; then
 		echo "rebind_traffic $(ms_since "$t1")" >>"$mc/stages"
 		if vf0_has "$NEW_MAC"; then
 			echo rebind >"$mc/mode"
 		else
-			fail "macchange: after the rebind VF 0 has $(tns t0 cat "/sys/class/net/${VF[0]}/address"), not $NEW_MAC"
+			fail "macchange: after the rebind VF 0 has $(ns_mac t0 "${VF[0]}"), not $NEW_MAC"
 		fi
 	else
 		fail "macchange: no traffic within 30 s after the rebind"
@@ -377,7 +394,7 @@ for c in $(seq 1 "$vlan_cycles"); do
 done >"$vl/batch"
 [ "$kind" = ours ] && pf_vf_stat 1 mbx_msgs >"$vl/mbx_before"
 snap "$vl/before"
-tns t1 ip -force -batch "$vl/batch" >"$vl/out" 2>"$vl/err"
+ip -n t1 -force -batch "$vl/batch" >"$vl/out" 2>"$vl/err"
 echo $? >"$vl/rc"
 snap "$vl/after"
 [ "$kind" = ours ] && pf_vf_stat 1 mbx_msgs >"$vl/mbx_after"
@@ -397,6 +414,15 @@ scenario vf_peer_tcp1_tx t0 "${VF[0]}" peer peer0 "$PEER_IP"
 [ -n "$quick" ] || scenario vf_peer_tcp1_rx t0 "${VF[0]}" peer peer0 "$PEER_IP" -R
 scenario vf_peer_udp64_tx t0 "${VF[0]}" peer peer0 "$PEER_IP" "${UDP64[@]}"
 
+if [ -n "$VIO_IF" ]; then
+	say "2v: the same VF<->peer runs from the virtio-net NIC $VIO_IF (netns v0)"
+	dp_dir=dp-virtio
+	scenario vf_peer_tcp1_tx v0 "$VIO_IF" peer peer0 "$PEER_IP"
+	[ -n "$quick" ] || scenario vf_peer_tcp1_rx v0 "$VIO_IF" peer peer0 "$PEER_IP" -R
+	scenario vf_peer_udp64_tx v0 "$VIO_IF" peer peer0 "$PEER_IP" "${UDP64[@]}"
+	dp_dir=dp
+fi
+
 # ------------------------------------------------------------ 3: scale
 
 say "3: scale: TCP 1 stream from each of K VFs at once to the link partner"
@@ -411,7 +437,7 @@ for k in ${scale//,/ }; do
 		snap "$d/before"
 		pids=()
 		for i in $(seq 0 $((k - 1))); do
-			tns "t$i" timeout $((secs + 30)) iperf3 -c "$PEER_IP" -p $((5301 + i)) -t "$secs" -J \
+			nsx "t$i" timeout $((secs + 30)) iperf3 -c "$PEER_IP" -p $((5301 + i)) -t "$secs" -J \
 				--connect-timeout 5000 >"$d/vf$i.json" 2>"$d/vf$i.err" &
 			pids+=($!)
 		done
