@@ -30,19 +30,25 @@ int iovnet_pf_up(struct iovnet_pf *pf)
 
 	iovnet_port_configure(port, IOVNET_RX_BUF_LEN);
 	iovnet_pf_configure_tx(pf);
+	/*
+	 * With VFs, configure_rx opens the pool gates from our state: we must
+	 * count as up by then, or our pool stays closed until some VF message
+	 * happens to recompute the gates (a quiet igbvf never sends one).
+	 */
+	clear_bit(IOVNET_PF_DOWN, pf->state);
 	iovnet_pf_configure_rx(pf);
 
 	err = iovnet_port_request_irqs(port);
 	if (err)
 		goto err_disable;
 
-	clear_bit(IOVNET_PF_DOWN, pf->state);
 	iovnet_port_start(port);
 	/* Carrier comes from the service task, which looks right away */
 	mod_delayed_work(system_wq, &pf->service_task, 0);
 	return 0;
 
 err_disable:
+	set_bit(IOVNET_PF_DOWN, pf->state);
 	pf_wr32(pf, IOVNET_RCTL, 0);
 	pf_wr32(pf, IOVNET_TCTL, IOVNET_TCTL_PSP);
 err_free:

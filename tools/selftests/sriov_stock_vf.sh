@@ -17,7 +17,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ktap_header 32
+ktap_header 34
 
 pf_load || { echo "Bail out! iovnet_pf does not load"; exit 1; }
 pf_up || { echo "Bail out! PF has no carrier"; exit 1; }
@@ -126,6 +126,13 @@ ip link set "$PF_IF" up
 ms=$(time_until 60 sh -c "ip netns exec t0 ping -q -c 1 -W 1 $PEER_IP >/dev/null")
 mcheck $CELL pf-reset "PF down/up: igbvf VF 0 reaches the partner again within 60 s (${ms} ms)" \
 	tns t0 ping -q -c 3 -i 0.2 -W 2 "$PEER_IP"
+# The PF (pool 3 with 3 VFs) reopens its own gates: the igbvfs send
+# nothing that would recompute them for it
+pf_pool_open() {
+	[ $(( (0x$(pf_reg_word 18) >> 3) & (0x$(pf_reg_word 19) >> 3) & 1 )) = 1 ]
+}
+check "PF down/up: the PF's pool 3 is open again in VFRE and VFTE" pf_pool_open
+check "PF down/up: the PF reaches the partner" wait_ping 20
 
 # Port VLANs: VF 0 and 1 on VLAN 10, VF 2 on VLAN 20 with priority 2
 VF2=$(vf_bind 2 igbvf)
