@@ -106,7 +106,9 @@ ms=$(time_until "$NESTED_TIMEOUT" booted)
 check "nested guest boots with the VF assigned (${ms} ms)" booted
 [ -s "$WORK/qemu.log" ] && ktap_info "qemu: $(head -n 5 "$WORK/qemu.log")"
 booted || ktap_info "nested console, last lines: $(tail -n 5 "$CON")"
-wait_for "$NESTED_TIMEOUT" result
+# until the result line, or QEMU ends (or is killed by timeout) without one
+result_or_gone() { result || ! kill -0 "$QPID"; }
+wait_for "$NESTED_TIMEOUT" result_or_gone
 wait "$QPID"
 qrc=$?
 QPID=
