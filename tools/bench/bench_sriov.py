@@ -439,7 +439,8 @@ def markdown(doc, charts, outdir):
                f"{f.get('host_kernel', '?')}; iovnet {f.get('git_head', '?')}"
                f"{' (dirty)' if f.get('git_dirty') else ''}, iovnet_pf.ko sha256 "
                f"{f.get('iovnet_pf_sha256', '?')}, iovnet_vf.ko {f.get('iovnet_vf_sha256', '?')}")
-    out.append(f"- {nrep} repetition(s), one lab boot per pair each, interleaved ours/stock/virtio; "
+    out.append(f"- {nrep} repetition(s), one lab boot per pair each, interleaved ours/stock (the virtio "
+               "NIC's runs in both); "
                f"{f.get('seconds', '?')} s per iperf3 run; {f.get('vlan_cycles', '?')} VLAN "
                f"add+remove cycles; cells: median (min-max) over the repetitions")
     conc = [b for b in doc["boots"] if b["other_qemu_before"] or b["other_qemu_after"]]
