@@ -282,7 +282,9 @@ static void iovnet_vf_remove(struct pci_dev *pdev)
 	mutex_destroy(&vf->mbx_lock);
 	free_netdev(vf->netdev);
 	pci_release_mem_regions(pdev);
-	pci_disable_device(pdev);
+	/* A shutdown may have run first: the PF removes its VFs in its own */
+	if (pci_is_enabled(pdev))
+		pci_disable_device(pdev);
 }
 
 static void iovnet_vf_shutdown(struct pci_dev *pdev)
