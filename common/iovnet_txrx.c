@@ -1230,8 +1230,15 @@ void iovnet_port_stop(struct iovnet_port *port)
 		netif_queue_set_napi(port->netdev, q, NETDEV_QUEUE_TYPE_TX,
 				     NULL);
 		napi_disable(&qvec->napi);
-		iovnet_tx_flush(qvec->tx);
 	}
+	/*
+	 * A NAPI poll that ran before napi_disable() may have woken a queue
+	 * (TX completions): stop them again, now that nothing can wake them,
+	 * or the stack keeps calling start_xmit while the rings are freed.
+	 */
+	netif_tx_disable(port->netdev);
+	for (q = 0; q < port->num_queues; q++)
+		iovnet_tx_flush(port->qvecs[q]->tx);
 }
 
 /* Statistics */
