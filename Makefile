@@ -7,6 +7,7 @@
 #   make bench [QUICK=1]   ours vs the stock igb/igbvf pair, side by side
 #   make bench-datapath [QUICK=1]   the PF datapath part of it alone
 #   make check-debug   the selftests and KUnit on a debug kernel
+#   make check-slow    make check plus a VF in a nested guest (~9 min more)
 #
 # KDIR defaults to the headers of the lab's Debian 6.12 kernel; point it at
 # any other kernel tree to build for real 82576 hardware.
@@ -15,7 +16,7 @@ LAB_KDIR := $(lastword $(sort $(wildcard /lib/modules/6.12.*/build)))
 KDIR ?= $(LAB_KDIR)
 KBUILD_FLAGS := CONFIG_IOVNET_PF=m CONFIG_IOVNET_VF=m
 
-.PHONY: all modules clean setup check check-static check-debug demo bench bench-datapath help
+.PHONY: all modules clean setup check check-static check-slow check-debug demo bench bench-datapath help
 
 all: modules
 
@@ -33,6 +34,9 @@ setup:
 check:
 	tools/check
 
+check-slow:
+	tools/check --slow
+
 check-static:
 	tools/check --static-only
 
@@ -49,4 +53,4 @@ bench-datapath:
 	tools/bench/datapath $(if $(QUICK),--quick)
 
 help:
-	@sed -n '3,13p' Makefile
+	@sed -n '3,14p' Makefile
