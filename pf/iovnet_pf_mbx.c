@@ -458,10 +458,10 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 {
 	struct iovnet_pf *pf = container_of(to_delayed_work(work),
 					    struct iovnet_pf, mbx_task);
-	unsigned long pending;
+	unsigned long pending, flr;
 	bool again = false;
 	unsigned int vf;
-	u32 icr, flr;
+	u32 icr;
 
 	mutex_lock(&pf->vf_lock);
 	if (!pf->num_vfs)
@@ -472,7 +472,7 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 	pf_wr32(pf, IOVNET_PF_MBVFICR, icr);
 	pf_wr32(pf, IOVNET_PF_VFLRE, flr);
 
-	for_each_set_bit(vf, (unsigned long *)&flr, pf->num_vfs)
+	for_each_set_bit(vf, &flr, pf->num_vfs)
 		iovnet_pf_mbx_handle_flr(pf, vf);
 
 	pending = pf->mbx_pending | FIELD_GET(IOVNET_MBVFICR_VFREQ, icr);
