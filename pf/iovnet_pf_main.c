@@ -6,38 +6,24 @@
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
 
+#include "iovnet_pci.h"
 #include "iovnet_pf.h"
 
 static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct net_device *netdev;
 	struct iovnet_pf *pf;
+	u8 __iomem *hw;
 	int err;
 
-	err = pci_enable_device_mem(pdev);
-	if (err)
-		return err;
-
-	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
-	if (err) {
-		dev_err(&pdev->dev, "no usable DMA configuration\n");
-		goto err_disable;
-	}
-
-	err = pci_request_mem_regions(pdev, IOVNET_PF_DRV_NAME);
-	if (err)
-		goto err_disable;
-	pci_set_master(pdev);
-
-	netdev = alloc_etherdev_mq(sizeof(*pf), IOVNET_PF_MAX_QUEUES);
-	if (!netdev) {
-		err = -ENOMEM;
-		goto err_regions;
-	}
-	SET_NETDEV_DEV(netdev, &pdev->dev);
+	netdev = iovnet_pci_netdev_alloc(pdev, IOVNET_PF_DRV_NAME, sizeof(*pf),
+					 IOVNET_PF_MAX_QUEUES, &hw);
+	if (IS_ERR(netdev))
+		return PTR_ERR(netdev);
 	pf = netdev_priv(netdev);
 	pf->pdev = pdev;
 	pf->netdev = netdev;
+	pf->hw = hw;
 	pci_set_drvdata(pdev, pf);
 	spin_lock_init(&pf->stats_lock);
 	spin_lock_init(&pf->vf_stats_lock);
@@ -46,17 +32,12 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	INIT_DELAYED_WORK(&pf->mbx_task, iovnet_pf_mbx_task);
 	set_bit(IOVNET_PF_DOWN, pf->state);
 
-	pf->hw = pci_iomap(pdev, 0, 0);
-	if (!pf->hw) {
-		err = -EIO;
-		goto err_netdev;
-	}
 	iovnet_port_init(&pf->port, netdev, pdev, pf->hw, &iovnet_pf_port_ops,
 			 IOVNET_PF_MAX_QUEUES, IOVNET_PF_OTHER_VECTOR + 1);
 
 	err = iovnet_pf_hw_reset(pf);
 	if (err)
-		goto err_unmap;
+		goto err_free;
 
 	iovnet_pf_hw_read_mac(pf);
 	if (is_valid_ether_addr(pf->perm_addr)) {
@@ -70,12 +51,12 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	err = iovnet_pf_hw_init(pf);
 	if (err) {
 		dev_err(&pdev->dev, "PHY does not answer: %d\n", err);
-		goto err_unmap;
+		goto err_free;
 	}
 
 	err = iovnet_pf_irq_init(pf);
 	if (err)
-		goto err_unmap;
+		goto err_free;
 	netdev_rss_key_fill(pf->rss_key, sizeof(pf->rss_key));
 	iovnet_pf_rss_default_reta(pf);
 	iovnet_pf_netdev_setup(pf);
@@ -98,14 +79,8 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 err_irq:
 	iovnet_pf_irq_disable(pf);
 	iovnet_pf_irq_fini(pf);
-err_unmap:
-	pci_iounmap(pdev, pf->hw);
-err_netdev:
-	free_netdev(netdev);
-err_regions:
-	pci_release_mem_regions(pdev);
-err_disable:
-	pci_disable_device(pdev);
+err_free:
+	iovnet_pci_netdev_free(pdev, netdev, hw);
 	return err;
 }
 
@@ -131,10 +106,7 @@ static void iovnet_pf_remove(struct pci_dev *pdev)
 	unregister_netdev(pf->netdev);
 	iovnet_pf_quiesce(pf);
 	iovnet_pf_irq_fini(pf);
-	pci_iounmap(pdev, pf->hw);
-	free_netdev(pf->netdev);
-	pci_release_mem_regions(pdev);
-	pci_disable_device(pdev);
+	iovnet_pci_netdev_free(pdev, pf->netdev, pf->hw);
 }
 
 static void iovnet_pf_shutdown(struct pci_dev *pdev)

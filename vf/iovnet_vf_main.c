@@ -7,6 +7,7 @@
 #include <linux/rtnetlink.h>
 
 #include "iovnet_calc.h"
+#include "iovnet_pci.h"
 #include "iovnet_vf.h"
 
 /**
@@ -172,32 +173,17 @@ static int iovnet_vf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct net_device *netdev;
 	struct iovnet_vf *vf;
+	u8 __iomem *hw;
 	int err;
 
-	err = pci_enable_device_mem(pdev);
-	if (err)
-		return err;
-
-	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
-	if (err) {
-		dev_err(&pdev->dev, "no usable DMA configuration\n");
-		goto err_disable;
-	}
-
-	err = pci_request_mem_regions(pdev, IOVNET_VF_DRV_NAME);
-	if (err)
-		goto err_disable;
-	pci_set_master(pdev);
-
-	netdev = alloc_etherdev_mq(sizeof(*vf), IOVNET_VF_MAX_QUEUES);
-	if (!netdev) {
-		err = -ENOMEM;
-		goto err_regions;
-	}
-	SET_NETDEV_DEV(netdev, &pdev->dev);
+	netdev = iovnet_pci_netdev_alloc(pdev, IOVNET_VF_DRV_NAME, sizeof(*vf),
+					 IOVNET_VF_MAX_QUEUES, &hw);
+	if (IS_ERR(netdev))
+		return PTR_ERR(netdev);
 	vf = netdev_priv(netdev);
 	vf->pdev = pdev;
 	vf->netdev = netdev;
+	vf->hw = hw;
 	pci_set_drvdata(pdev, vf);
 	mutex_init(&vf->mbx_lock);
 	spin_lock_init(&vf->stats_lock);
@@ -207,16 +193,11 @@ static int iovnet_vf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	/* Nothing may run the service task before the netdev exists */
 	set_bit(IOVNET_VF_REMOVING, vf->state);
 
-	vf->hw = pci_iomap(pdev, 0, 0);
-	if (!vf->hw) {
-		err = -EIO;
-		goto err_netdev;
-	}
 	iovnet_vf_netdev_setup(vf);
 
 	err = iovnet_vf_irq_init(vf);
 	if (err)
-		goto err_unmap;
+		goto err_free;
 
 	/* A PF still resetting is no reason to fail: the service task retries */
 	rtnl_lock();
@@ -246,14 +227,9 @@ static int iovnet_vf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 err_irq:
 	iovnet_vf_irq_disable(vf);
 	iovnet_vf_irq_fini(vf);
-err_unmap:
-	pci_iounmap(pdev, vf->hw);
-err_netdev:
-	free_netdev(netdev);
-err_regions:
-	pci_release_mem_regions(pdev);
-err_disable:
-	pci_disable_device(pdev);
+err_free:
+	mutex_destroy(&vf->mbx_lock);
+	iovnet_pci_netdev_free(pdev, netdev, hw);
 	return err;
 }
 
@@ -278,13 +254,8 @@ static void iovnet_vf_remove(struct pci_dev *pdev)
 	unregister_netdev(vf->netdev);
 	iovnet_vf_quiesce(vf);
 	iovnet_vf_irq_fini(vf);
-	pci_iounmap(pdev, vf->hw);
 	mutex_destroy(&vf->mbx_lock);
-	free_netdev(vf->netdev);
-	pci_release_mem_regions(pdev);
-	/* A shutdown may have run first: the PF removes its VFs in its own */
-	if (pci_is_enabled(pdev))
-		pci_disable_device(pdev);
+	iovnet_pci_netdev_free(pdev, vf->netdev, vf->hw);
 }
 
 static void iovnet_vf_shutdown(struct pci_dev *pdev)
