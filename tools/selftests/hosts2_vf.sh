@@ -39,11 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-tping() {	# NS ping-arguments...
-	local ns=$1
-	shift
-	ip netns exec "$ns" ping -q "$@" >/dev/null 2>&1
-}
 reaches() { tping "$1" -c 1 -W 1 "$NET.$2"; }	# NS HOSTPART
 # Host B side: NS reaches HOSTPART
 b_reaches() { hb "ip netns exec $1 ping -q -c 1 -W 1 $NET.$2 >/dev/null"; }

@@ -192,6 +192,46 @@ tenant_carrier() {	# NS IFACE
 
 tns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
+# Ping quietly from a tenant namespace; the status is ping's.
+tping() {	# NS ping-arguments...
+	local ns=$1
+	shift
+	ip netns exec "$ns" ping -q "$@" >/dev/null 2>&1
+}
+
+# Value of KEY in `ethtool -S IFACE` run in namespace NS.
+tns_estat() {	# NS IFACE KEY
+	tns "$1" ethtool -S "$2" | awk -v k="$3:" '$1 == k { print $2 }'
+}
+
+# A VLAN link peer0.VID on the link partner, with ADDR (vf_test_cleanup
+# deletes it).
+peer_vlan() {	# VID ADDR/24
+	peer ip link add link peer0 name "peer0.$1" type vlan id "$1" &&
+	peer ip addr add "$2" dev "peer0.$1" &&
+	peer ip link set "peer0.$1" up
+}
+
+# A VLAN link NAME on IFACE in tenant namespace NS, with ADDR.
+tenant_vlan() {	# NS IFACE NAME VID ADDR/24
+	tns "$1" ip link add link "$2" name "$3" type vlan id "$4" &&
+	tns "$1" ip addr add "$5" dev "$3" &&
+	tns "$1" ip link set "$3" up
+}
+
+# What a VF test leaves behind: its background job ($BG), the tenant
+# namespaces, the peer's VLAN links peer0.VID, iovnet_vf and the VFs.
+vf_test_cleanup() {	# [VID...]
+	local vid
+	[ -n "${BG:-}" ] && kill "$BG" 2>/dev/null
+	tenants_cleanup
+	for vid in "$@"; do
+		peer ip link del "peer0.$vid" 2>/dev/null
+	done
+	module_loaded iovnet_vf && rmmod iovnet_vf
+	[ -w "$(pf_sysfs)/sriov_numvfs" ] && vfs_disable 2>/dev/null
+}
+
 tenants_cleanup() {
 	local ns
 	for ns in $(ip netns list | awk '{print $1}'); do

@@ -14,7 +14,8 @@
  *        mbx_client BDF fuzz N SEED
  *        mbx_client BDF flood SECONDS [W0 [W1..W15]]
  *
- * Build: gcc -Wall -Wextra -O2 -o mbx_client mbx_client.c
+ * Build: gcc -Wall -Wextra -O2 -Iinclude -I../../common -o mbx_client mbx_client.c
+ * (include/ lets the protocol header of common/ compile in userspace)
  *
  * Exits 0 whatever the PF answers (ACK, NACK or nothing): the caller judges
  * the printed figures. Exits 1 on a usage error, 2 when the BAR cannot be
@@ -35,55 +36,17 @@
 #include <time.h>
 #include <unistd.h>
 
-/* VF registers (BAR 0) */
-#define VF_CTRL			0x0000
-#define VF_CTRL_RST		(1u << 26)
-#define VF_VMBMEM		0x0800
-#define VF_V2PMAILBOX		0x0c40
+#include "iovnet_mbx.h"
+#include "iovnet_regs.h"
 
-/* V2PMAILBOX bits; PFSTS, PFACK and RSTD clear when read */
-#define MBX_REQ			(1u << 0)
-#define MBX_ACK			(1u << 1)
-#define MBX_VFU			(1u << 2)
-#define MBX_PFU			(1u << 3)
-#define MBX_PFSTS		(1u << 4)
-#define MBX_PFACK		(1u << 5)
-#define MBX_RSTI		(1u << 6)
-#define MBX_RSTD		(1u << 7)
-#define MBX_READ_CLEAR		(MBX_PFSTS | MBX_PFACK | MBX_RSTD)
+/* V2PMAILBOX bits that clear when read */
+#define MBX_READ_CLEAR		(IOVNET_VF_MBX_PFSTS | IOVNET_VF_MBX_PFACK | \
+				 IOVNET_VF_MBX_RSTD)
 
-#define MBX_WORDS		16
-
-/* Message word 0, as in common/iovnet_mbx.h */
-#define MSG_ID(w)		((w) & 0xffffu)
-#define MSG_INFO(w)		(((w) >> 16) & 0xffu)
-#define MSG_CTS			(1u << 29)
-#define MSG_NACK		(1u << 30)
-#define MSG_ACK			(1u << 31)
-#define MSG_FLAGS		(MSG_CTS | MSG_NACK | MSG_ACK)
-#define MSG(id, info)		((uint32_t)(id) | (uint32_t)(info) << 16)
-
-enum {
-	ID_VF_RESET		= 0x0001,
-	ID_SET_MAC		= 0x0002,
-	ID_SET_MULTICAST	= 0x0003,
-	ID_SET_VLAN		= 0x0004,
-	ID_SET_LPE		= 0x0005,
-	ID_SET_PROMISC		= 0x0006,
-	ID_PF_CONTROL		= 0x0100,
-	ID_GET_CAPS		= 0x0200,
-	ID_GET_LINK		= 0x0201,
-	ID_SET_RSS		= 0x0202,
-};
-
-#define MAC_PRIMARY		0
-#define MAC_FILTER_CLR		1
-#define MAC_FILTER_ADD		2
-#define MAX_MC_HASHES		30
-#define MC_HASH_MAX		0xfff
-#define MIN_FRAME		64
-#define MAX_FRAME		9728	/* the protocol's limit */
-#define DEV_MAX_FRAME		9216	/* what the 82576 PF accepts */
+#define MSG_ID(w)		FIELD_GET(IOVNET_MBX_ID, (uint32_t)(w))
+#define MSG_INFO(w)		FIELD_GET(IOVNET_MBX_INFO, (uint32_t)(w))
+#define MSG(id, info)		((uint32_t)(FIELD_PREP(IOVNET_MBX_ID, id) | \
+					    FIELD_PREP(IOVNET_MBX_INFO, info)))
 
 #define REPLY_TIMEOUT_NS	(2 * 1000000000ull)
 #define LOCK_TIMEOUT_NS		(100 * 1000000ull)
@@ -131,7 +94,7 @@ static void wr32(struct vf *vf, uint32_t reg, uint32_t val)
 /* Read V2PMAILBOX, keeping the bits the read clears */
 static uint32_t mbx_status(struct vf *vf)
 {
-	uint32_t v = rd32(vf, VF_V2PMAILBOX);
+	uint32_t v = rd32(vf, IOVNET_VF_MBX);
 
 	vf->sticky |= v & MBX_READ_CLEAR;
 	return v;
@@ -144,9 +107,9 @@ static bool mbx_lock(struct vf *vf, uint64_t timeout_ns)
 	uint32_t v;
 
 	for (;;) {
-		wr32(vf, VF_V2PMAILBOX, MBX_VFU);
+		wr32(vf, IOVNET_VF_MBX, IOVNET_VF_MBX_VFU);
 		v = mbx_status(vf);
-		if ((v & MBX_VFU) && !(v & MBX_PFU))
+		if ((v & IOVNET_VF_MBX_VFU) && !(v & IOVNET_VF_MBX_PFU))
 			return true;
 		if (now_ns() >= end)
 			return false;
@@ -156,7 +119,7 @@ static bool mbx_lock(struct vf *vf, uint64_t timeout_ns)
 
 static void mbx_unlock(struct vf *vf)
 {
-	wr32(vf, VF_V2PMAILBOX, 0);
+	wr32(vf, IOVNET_VF_MBX, 0);
 }
 
 /* Wait for a read-to-clear bit; true when seen (and consumed) */
@@ -184,26 +147,26 @@ static bool mbx_take_reply(struct vf *vf, uint32_t *reply)
 
 	if (!mbx_lock(vf, LOCK_TIMEOUT_NS))
 		return false;
-	for (i = 0; i < MBX_WORDS; i++)
-		reply[i] = rd32(vf, VF_VMBMEM + 4 * i);
+	for (i = 0; i < IOVNET_MBX_WORDS; i++)
+		reply[i] = rd32(vf, IOVNET_VF_VMBMEM + 4 * i);
 	/* ACK without VFU: also releases the buffer */
-	wr32(vf, VF_V2PMAILBOX, MBX_ACK);
+	wr32(vf, IOVNET_VF_MBX, IOVNET_VF_MBX_ACK);
 	return true;
 }
 
 /* A message the PF left for us since the last exchange: take it */
 static void mbx_drain(struct vf *vf)
 {
-	uint32_t old[MBX_WORDS];
+	uint32_t old[IOVNET_MBX_WORDS];
 
 	mbx_status(vf);
-	vf->sticky &= ~MBX_PFACK;
-	if (!(vf->sticky & MBX_PFSTS))
+	vf->sticky &= ~IOVNET_VF_MBX_PFACK;
+	if (!(vf->sticky & IOVNET_VF_MBX_PFSTS))
 		return;
-	vf->sticky &= ~MBX_PFSTS;
+	vf->sticky &= ~IOVNET_VF_MBX_PFSTS;
 	if (!mbx_take_reply(vf, old))
 		return;
-	if (MSG_ID(old[0]) == ID_PF_CONTROL)
+	if (MSG_ID(old[0]) == IOVNET_MBX_PF_CONTROL)
 		vf->unsolicited++;
 	else
 		vf->stale++;
@@ -225,20 +188,20 @@ static enum result mbx_exchange(struct vf *vf, const uint32_t *msg,
 		mbx_unlock(vf);
 		return R_BUSY;
 	}
-	for (i = 0; i < MBX_WORDS; i++)
-		wr32(vf, VF_VMBMEM + 4 * i, msg[i]);
-	wr32(vf, VF_V2PMAILBOX, MBX_REQ);	/* also releases VFU */
+	for (i = 0; i < IOVNET_MBX_WORDS; i++)
+		wr32(vf, IOVNET_VF_VMBMEM + 4 * i, msg[i]);
+	wr32(vf, IOVNET_VF_MBX, IOVNET_VF_MBX_REQ);	/* also releases VFU */
 
 	end = now_ns() + REPLY_TIMEOUT_NS;
-	if (!mbx_wait(vf, MBX_PFACK, end, false))
+	if (!mbx_wait(vf, IOVNET_VF_MBX_PFACK, end, false))
 		return R_TIMEOUT;
 	for (;;) {
-		if (!mbx_wait(vf, MBX_PFSTS, end, false))
+		if (!mbx_wait(vf, IOVNET_VF_MBX_PFSTS, end, false))
 			return R_TIMEOUT;
 		if (!mbx_take_reply(vf, reply))
 			return R_BUSY;
-		if (MSG_ID(reply[0]) == ID_PF_CONTROL &&
-		    MSG_ID(msg[0]) != ID_PF_CONTROL) {
+		if (MSG_ID(reply[0]) == IOVNET_MBX_PF_CONTROL &&
+		    MSG_ID(msg[0]) != IOVNET_MBX_PF_CONTROL) {
 			vf->unsolicited++;
 			continue;
 		}
@@ -246,9 +209,9 @@ static enum result mbx_exchange(struct vf *vf, const uint32_t *msg,
 	}
 	if (MSG_ID(reply[0]) != MSG_ID(msg[0]))
 		return R_OTHER;
-	if (reply[0] & MSG_ACK)
-		return reply[0] & MSG_NACK ? R_OTHER : R_ACK;
-	return reply[0] & MSG_NACK ? R_NACK : R_OTHER;
+	if (reply[0] & IOVNET_MBX_ACK)
+		return reply[0] & IOVNET_MBX_NACK ? R_OTHER : R_ACK;
+	return reply[0] & IOVNET_MBX_NACK ? R_NACK : R_OTHER;
 }
 
 /* The rules of iovnet_mbx_validate(), restated from the protocol */
@@ -271,35 +234,35 @@ static bool msg_well_formed(const uint32_t *msg)
 {
 	uint32_t w0 = msg[0], info = MSG_INFO(w0), i, hash;
 
-	if (w0 & MSG_FLAGS)
+	if (w0 & IOVNET_MBX_FLAGS)
 		return false;
 	switch (MSG_ID(w0)) {
-	case ID_VF_RESET:
-	case ID_GET_CAPS:
-	case ID_GET_LINK:
+	case IOVNET_MBX_VF_RESET:
+	case IOVNET_MBX_GET_CAPS:
+	case IOVNET_MBX_GET_LINK:
 		return !info;
-	case ID_SET_MAC:
-		if (info == MAC_FILTER_CLR)
+	case IOVNET_MBX_SET_MAC:
+		if (info == IOVNET_MBX_MAC_FILTER_CLR)
 			return true;
-		if (info != MAC_PRIMARY && info != MAC_FILTER_ADD)
+		if (info != IOVNET_MBX_MAC_PRIMARY && info != IOVNET_MBX_MAC_FILTER_ADD)
 			return false;
 		return mac_valid(msg);
-	case ID_SET_MULTICAST:
-		if (info > MAX_MC_HASHES)
+	case IOVNET_MBX_SET_MULTICAST:
+		if (info > IOVNET_MBX_MAX_MC_HASHES)
 			return false;
 		for (i = 0; i < info; i++) {
 			hash = msg[1 + i / 2] >> (16 * (i % 2)) & 0xffff;
-			if (hash > MC_HASH_MAX)
+			if (hash > IOVNET_MBX_MC_HASH_MAX)
 				return false;
 		}
 		return true;
-	case ID_SET_VLAN:
+	case IOVNET_MBX_SET_VLAN:
 		return !(info & ~1u) && msg[1] < 4096;
-	case ID_SET_LPE:
-		return !info && msg[1] >= MIN_FRAME && msg[1] <= MAX_FRAME;
-	case ID_SET_PROMISC:
+	case IOVNET_MBX_SET_LPE:
+		return !info && msg[1] >= IOVNET_MBX_MIN_FRAME && msg[1] <= IOVNET_MBX_MAX_FRAME;
+	case IOVNET_MBX_SET_PROMISC:
 		return !(info & ~3u);
-	case ID_SET_RSS:
+	case IOVNET_MBX_SET_RSS:
 		return !info && msg[1] <= 1;
 	default:
 		return false;
@@ -348,7 +311,7 @@ static int open_vf(struct vf *vf, const char *bdf)
 		fprintf(stderr, "mbx_client: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) || st.st_size < VF_V2PMAILBOX + 4) {
+	if (fstat(fd, &st) || st.st_size < IOVNET_VF_MBX + 4) {
 		fprintf(stderr, "mbx_client: %s: BAR too small\n", path);
 		close(fd);
 		return -1;
@@ -362,7 +325,7 @@ static int open_vf(struct vf *vf, const char *bdf)
 		return -1;
 	}
 	vf->bar = p;
-	if (rd32(vf, VF_V2PMAILBOX) == 0xffffffff) {
+	if (rd32(vf, IOVNET_VF_MBX) == 0xffffffff) {
 		fprintf(stderr, "mbx_client: %s reads all ones: memory decoding off?\n",
 			path);
 		return -1;
@@ -372,7 +335,7 @@ static int open_vf(struct vf *vf, const char *bdf)
 
 static void print_reply(enum result r, const uint32_t *reply)
 {
-	unsigned int i, n = MBX_WORDS;
+	unsigned int i, n = IOVNET_MBX_WORDS;
 
 	printf("result: %s\n", result_name[r]);
 	if (r == R_TIMEOUT || r == R_BUSY)
@@ -387,14 +350,14 @@ static void print_reply(enum result r, const uint32_t *reply)
 
 static int do_reset(struct vf *vf)
 {
-	uint32_t msg[MBX_WORDS] = { MSG(ID_VF_RESET, 0) };
-	uint32_t reply[MBX_WORDS] = { 0 };
+	uint32_t msg[IOVNET_MBX_WORDS] = { MSG(IOVNET_MBX_VF_RESET, 0) };
+	uint32_t reply[IOVNET_MBX_WORDS] = { 0 };
 	uint64_t end;
 	enum result r;
 
-	wr32(vf, VF_CTRL, VF_CTRL_RST);
+	wr32(vf, IOVNET_CTRL, IOVNET_CTRL_RST);
 	end = now_ns() + REPLY_TIMEOUT_NS;
-	while (mbx_status(vf) & MBX_RSTI) {
+	while (mbx_status(vf) & IOVNET_VF_MBX_RSTI) {
 		if (now_ns() >= end) {
 			printf("result: TIMEOUT (RSTI still set)\n");
 			return 0;
@@ -415,7 +378,7 @@ static int parse_words(int argc, char **argv, uint32_t *msg)
 {
 	int i;
 
-	if (argc > MBX_WORDS)
+	if (argc > IOVNET_MBX_WORDS)
 		return -1;
 	for (i = 0; i < argc; i++) {
 		char *e;
@@ -432,7 +395,7 @@ static int parse_words(int argc, char **argv, uint32_t *msg)
 
 static int do_send(struct vf *vf, int argc, char **argv)
 {
-	uint32_t msg[MBX_WORDS] = { 0 }, reply[MBX_WORDS] = { 0 };
+	uint32_t msg[IOVNET_MBX_WORDS] = { 0 }, reply[IOVNET_MBX_WORDS] = { 0 };
 
 	if (!argc || parse_words(argc, argv, msg))
 		return 1;
@@ -472,49 +435,49 @@ static enum expect gen_good(uint32_t *msg, const uint8_t *own_mac)
 
 	switch (rnd() % 10) {
 	case 0:
-		msg[0] = MSG(ID_GET_LINK, 0);
+		msg[0] = MSG(IOVNET_MBX_GET_LINK, 0);
 		break;
 	case 1:
-		msg[0] = MSG(ID_GET_CAPS, 0);
+		msg[0] = MSG(IOVNET_MBX_GET_CAPS, 0);
 		break;
 	case 2:
-		msg[0] = MSG(ID_SET_LPE, 0);
-		msg[1] = rnd_range(MIN_FRAME, DEV_MAX_FRAME);
+		msg[0] = MSG(IOVNET_MBX_SET_LPE, 0);
+		msg[1] = rnd_range(IOVNET_MBX_MIN_FRAME, IOVNET_MAX_FRAME);
 		break;
 	case 3:
-		n = rnd() % (MAX_MC_HASHES + 1);
-		msg[0] = MSG(ID_SET_MULTICAST, n);
+		n = rnd() % (IOVNET_MBX_MAX_MC_HASHES + 1);
+		msg[0] = MSG(IOVNET_MBX_SET_MULTICAST, n);
 		for (i = 0; i < n; i++)
-			msg[1 + i / 2] |= (rnd() & MC_HASH_MAX) << (16 * (i % 2));
+			msg[1 + i / 2] |= (rnd() & IOVNET_MBX_MC_HASH_MAX) << (16 * (i % 2));
 		break;
 	case 4:
-		msg[0] = MSG(ID_SET_VLAN, 0);	/* remove: always fine */
+		msg[0] = MSG(IOVNET_MBX_SET_VLAN, 0);	/* remove: always fine */
 		msg[1] = rnd() % 4096;
 		break;
 	case 5:
-		msg[0] = MSG(ID_SET_PROMISC, 0);
+		msg[0] = MSG(IOVNET_MBX_SET_PROMISC, 0);
 		break;
 	case 6:
-		msg[0] = MSG(ID_SET_RSS, 0);
+		msg[0] = MSG(IOVNET_MBX_SET_RSS, 0);
 		msg[1] = rnd() & 1;
 		break;
 	case 7:
-		msg[0] = MSG(ID_SET_MAC, MAC_FILTER_CLR);
+		msg[0] = MSG(IOVNET_MBX_SET_MAC, IOVNET_MBX_MAC_FILTER_CLR);
 		break;
 	case 8:
 		if (own_mac) {
-			msg[0] = MSG(ID_SET_MAC, MAC_PRIMARY);
+			msg[0] = MSG(IOVNET_MBX_SET_MAC, IOVNET_MBX_MAC_PRIMARY);
 			put_mac(msg, own_mac);
 		} else {
-			msg[0] = MSG(ID_GET_LINK, 0);
+			msg[0] = MSG(IOVNET_MBX_GET_LINK, 0);
 		}
 		break;
 	default:
 		/* now and then a whole reset handshake */
 		if (own_mac && rnd() % 20 == 0)
-			msg[0] = MSG(ID_VF_RESET, 0);
+			msg[0] = MSG(IOVNET_MBX_VF_RESET, 0);
 		else
-			msg[0] = MSG(ID_GET_LINK, 0);
+			msg[0] = MSG(IOVNET_MBX_GET_LINK, 0);
 		break;
 	}
 	return E_ACK;
@@ -530,12 +493,12 @@ static enum expect gen_bad(uint32_t *msg)
 		{ 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 },
 	};
 	static const uint16_t ids[] = {
-		ID_VF_RESET, ID_SET_MAC, ID_SET_MULTICAST, ID_SET_VLAN,
-		ID_SET_LPE, ID_SET_PROMISC, ID_GET_CAPS, ID_GET_LINK,
-		ID_SET_RSS,
+		IOVNET_MBX_VF_RESET, IOVNET_MBX_SET_MAC, IOVNET_MBX_SET_MULTICAST, IOVNET_MBX_SET_VLAN,
+		IOVNET_MBX_SET_LPE, IOVNET_MBX_SET_PROMISC, IOVNET_MBX_GET_CAPS, IOVNET_MBX_GET_LINK,
+		IOVNET_MBX_SET_RSS,
 	};
 	static const uint16_t no_info[] = {
-		ID_VF_RESET, ID_GET_CAPS, ID_GET_LINK, ID_SET_LPE, ID_SET_RSS,
+		IOVNET_MBX_VF_RESET, IOVNET_MBX_GET_CAPS, IOVNET_MBX_GET_LINK, IOVNET_MBX_SET_LPE, IOVNET_MBX_SET_RSS,
 	};
 	static const uint16_t unknown[] = {
 		0x0000, 0x0007, 0x00ff, 0x0101, 0x01ff, 0x0203, 0x0300, 0xffff,
@@ -546,7 +509,7 @@ static enum expect gen_bad(uint32_t *msg)
 	switch (rnd() % 16) {
 	case 0:		/* a flag the PF alone may set */
 		msg[0] = MSG(ids[rnd() % 9], 0) |
-			 (MSG_CTS << (rnd() % 3));
+			 (IOVNET_MBX_CTS << (rnd() % 3));
 		msg[1] = 1518;
 		break;
 	case 1:		/* info on an ID that takes none */
@@ -554,65 +517,65 @@ static enum expect gen_bad(uint32_t *msg)
 		msg[1] = 1518;
 		break;
 	case 2:
-		msg[0] = MSG(ID_SET_MAC, rnd_range(3, 255));
+		msg[0] = MSG(IOVNET_MBX_SET_MAC, rnd_range(3, 255));
 		put_mac(msg, (const uint8_t[]){ 0x02, 0, 0, 0, 0xee, 1 });
 		break;
 	case 3:
-		msg[0] = MSG(ID_SET_MAC, rnd() & 1 ? MAC_PRIMARY :
-			     MAC_FILTER_ADD);
+		msg[0] = MSG(IOVNET_MBX_SET_MAC, rnd() & 1 ? IOVNET_MBX_MAC_PRIMARY :
+			     IOVNET_MBX_MAC_FILTER_ADD);
 		put_mac(msg, bad_macs[rnd() % 4]);
 		break;
 	case 4:
-		msg[0] = MSG(ID_SET_MULTICAST, rnd_range(MAX_MC_HASHES + 1,
+		msg[0] = MSG(IOVNET_MBX_SET_MULTICAST, rnd_range(IOVNET_MBX_MAX_MC_HASHES + 1,
 							 255));
 		break;
 	case 5:		/* one hash beyond 12 bits */
-		n = rnd_range(1, MAX_MC_HASHES);
-		msg[0] = MSG(ID_SET_MULTICAST, n);
+		n = rnd_range(1, IOVNET_MBX_MAX_MC_HASHES);
+		msg[0] = MSG(IOVNET_MBX_SET_MULTICAST, n);
 		for (i = 0; i < n; i++)
-			msg[1 + i / 2] |= (rnd() & MC_HASH_MAX) << (16 * (i % 2));
+			msg[1 + i / 2] |= (rnd() & IOVNET_MBX_MC_HASH_MAX) << (16 * (i % 2));
 		i = rnd() % n;
 		msg[1 + i / 2] |= rnd_range(0x1000, 0xffff) << (16 * (i % 2));
 		break;
 	case 6:
-		msg[0] = MSG(ID_SET_VLAN, rnd_range(2, 255));
+		msg[0] = MSG(IOVNET_MBX_SET_VLAN, rnd_range(2, 255));
 		msg[1] = 100;
 		break;
 	case 7:
-		msg[0] = MSG(ID_SET_VLAN, rnd() & 1);
+		msg[0] = MSG(IOVNET_MBX_SET_VLAN, rnd() & 1);
 		msg[1] = rnd() & 1 ? rnd_range(4096, 65535) : rnd() | 0x1000;
 		break;
 	case 8:		/* frame too small, or beyond the protocol */
-		msg[0] = MSG(ID_SET_LPE, 0);
-		msg[1] = rnd() & 1 ? rnd() % MIN_FRAME :
-			 rnd_range(MAX_FRAME + 1, 0xffffffff);
+		msg[0] = MSG(IOVNET_MBX_SET_LPE, 0);
+		msg[1] = rnd() & 1 ? rnd() % IOVNET_MBX_MIN_FRAME :
+			 rnd_range(IOVNET_MBX_MAX_FRAME + 1, 0xffffffff);
 		break;
 	case 9:		/* well formed, beyond what the device takes */
-		msg[0] = MSG(ID_SET_LPE, 0);
-		msg[1] = rnd_range(DEV_MAX_FRAME + 1, MAX_FRAME);
+		msg[0] = MSG(IOVNET_MBX_SET_LPE, 0);
+		msg[1] = rnd_range(IOVNET_MAX_FRAME + 1, IOVNET_MBX_MAX_FRAME);
 		break;
 	case 10:
-		msg[0] = MSG(ID_SET_PROMISC, rnd_range(4, 255));
+		msg[0] = MSG(IOVNET_MBX_SET_PROMISC, rnd_range(4, 255));
 		break;
 	case 11:
-		msg[0] = MSG(ID_SET_RSS, 0);
+		msg[0] = MSG(IOVNET_MBX_SET_RSS, 0);
 		msg[1] = rnd_range(2, 0xffffffff);
 		break;
 	case 12:	/* the PF's own message, from a VF */
-		msg[0] = MSG(ID_PF_CONTROL, rnd() % 2);
+		msg[0] = MSG(IOVNET_MBX_PF_CONTROL, rnd() % 2);
 		break;
 	case 13:	/* unknown IDs next to the known ones */
 		msg[0] = MSG(unknown[rnd() % 8], 0);
 		break;
 	case 14:	/* policy: an untrusted VF may not go promiscuous */
-		msg[0] = MSG(ID_SET_PROMISC, rnd_range(1, 3));
+		msg[0] = MSG(IOVNET_MBX_SET_PROMISC, rnd_range(1, 3));
 		break;
 	default:	/* policy: untrusted, administrative MAC: no new MAC */
 		for (i = 0; i < 6; i++)
 			mac[i] = rnd();
 		mac[0] = (mac[0] & 0xfe) | 0x02;
-		msg[0] = MSG(ID_SET_MAC, rnd() & 1 ? MAC_PRIMARY :
-			     MAC_FILTER_ADD);
+		msg[0] = MSG(IOVNET_MBX_SET_MAC, rnd() & 1 ? IOVNET_MBX_MAC_PRIMARY :
+			     IOVNET_MBX_MAC_FILTER_ADD);
 		put_mac(msg, mac);
 		break;
 	}
@@ -624,15 +587,15 @@ static enum expect gen_random(uint32_t *msg)
 {
 	unsigned int i;
 
-	for (i = 0; i < MBX_WORDS; i++)
+	for (i = 0; i < IOVNET_MBX_WORDS; i++)
 		msg[i] = rnd();
 	if (rnd() & 1) {
 		msg[0] = MSG(rnd() % 0x210, rnd() & 0xff);
 		if (rnd() % 4 == 0)
-			msg[0] |= rnd() & MSG_FLAGS;
+			msg[0] |= rnd() & IOVNET_MBX_FLAGS;
 		/* never a reset handshake by chance: that is gen_good's */
-		if (msg[0] == MSG(ID_VF_RESET, 0))
-			msg[0] = MSG(ID_VF_RESET, 1);
+		if (msg[0] == MSG(IOVNET_MBX_VF_RESET, 0))
+			msg[0] = MSG(IOVNET_MBX_VF_RESET, 1);
 	}
 	return msg_well_formed(msg) ? E_ANY : E_NACK;
 }
@@ -641,7 +604,7 @@ static int do_fuzz(struct vf *vf, int argc, char **argv)
 {
 	uint64_t n, i, cnt[R_BUSY + 1] = { 0 };
 	uint64_t bad_acked = 0, good_nacked = 0, malformed = 0;
-	uint32_t reply[MBX_WORDS];
+	uint32_t reply[IOVNET_MBX_WORDS];
 	uint8_t own_mac[6], *mac = NULL;
 	uint64_t t0, ms;
 	enum result r;
@@ -653,7 +616,7 @@ static int do_fuzz(struct vf *vf, int argc, char **argv)
 
 	/* Start from a completed handshake, and learn our MAC */
 	{
-		uint32_t msg[MBX_WORDS] = { MSG(ID_VF_RESET, 0) };
+		uint32_t msg[IOVNET_MBX_WORDS] = { MSG(IOVNET_MBX_VF_RESET, 0) };
 
 		r = mbx_exchange(vf, msg, reply);
 		if (r == R_ACK) {
@@ -666,7 +629,7 @@ static int do_fuzz(struct vf *vf, int argc, char **argv)
 
 	t0 = now_ns();
 	for (i = 0; i < n; i++) {
-		uint32_t msg[MBX_WORDS] = { 0 };
+		uint32_t msg[IOVNET_MBX_WORDS] = { 0 };
 		unsigned int pick = rnd() % 100;
 		enum expect e;
 
@@ -714,7 +677,7 @@ static int do_fuzz(struct vf *vf, int argc, char **argv)
 
 static int do_flood(struct vf *vf, int argc, char **argv)
 {
-	uint32_t fixed[MBX_WORDS] = { 0 }, reply[MBX_WORDS];
+	uint32_t fixed[IOVNET_MBX_WORDS] = { 0 }, reply[IOVNET_MBX_WORDS];
 	uint64_t sent = 0, replies = 0, busy = 0, t0, end, ms;
 	bool own = argc > 1;
 	unsigned int i;
@@ -729,11 +692,11 @@ static int do_flood(struct vf *vf, int argc, char **argv)
 	t0 = now_ns();
 	end = t0 + secs * 1000000000ull;
 	while (now_ns() < end) {
-		uint32_t msg[MBX_WORDS] = { 0 };
+		uint32_t msg[IOVNET_MBX_WORDS] = { 0 };
 
 		mbx_status(vf);
-		if (vf->sticky & MBX_PFSTS) {
-			vf->sticky &= ~MBX_PFSTS;
+		if (vf->sticky & IOVNET_VF_MBX_PFSTS) {
+			vf->sticky &= ~IOVNET_VF_MBX_PFSTS;
 			if (mbx_take_reply(vf, reply))
 				replies++;
 		}
@@ -747,12 +710,12 @@ static int do_flood(struct vf *vf, int argc, char **argv)
 		else if (sent & 1)
 			msg[0] = MSG(0x7777, 0);	/* unknown ID */
 		else
-			msg[0] = MSG(ID_GET_LINK, 0);
+			msg[0] = MSG(IOVNET_MBX_GET_LINK, 0);
 		for (i = 0; i < 2; i++)
-			wr32(vf, VF_VMBMEM + 4 * i, msg[i]);
-		wr32(vf, VF_V2PMAILBOX, MBX_REQ);
+			wr32(vf, IOVNET_VF_VMBMEM + 4 * i, msg[i]);
+		wr32(vf, IOVNET_VF_MBX, IOVNET_VF_MBX_REQ);
 		sent++;
-		if (mbx_wait(vf, MBX_PFSTS, now_ns() + FLOOD_WAIT_NS, true)) {
+		if (mbx_wait(vf, IOVNET_VF_MBX_PFSTS, now_ns() + FLOOD_WAIT_NS, true)) {
 			if (mbx_take_reply(vf, reply))
 				replies++;
 		}
@@ -761,7 +724,7 @@ static int do_flood(struct vf *vf, int argc, char **argv)
 
 	/* Leave the mailbox as a well-behaved VF would: reply taken, no lock */
 	end = now_ns() + REPLY_TIMEOUT_NS / 4;
-	if (mbx_wait(vf, MBX_PFSTS, end, false) && mbx_take_reply(vf, reply))
+	if (mbx_wait(vf, IOVNET_VF_MBX_PFSTS, end, false) && mbx_take_reply(vf, reply))
 		replies++;
 	mbx_unlock(vf);
 

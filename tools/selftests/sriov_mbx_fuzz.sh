@@ -154,7 +154,9 @@ ktap_header 39
 
 build() {
 	local out
-	out=$(gcc -Wall -Wextra -O2 -o "$MBX" "$(dirname "$0")/mbx_client.c" 2>&1)
+	# The protocol and register names are common/'s, through include/
+	out=$(gcc -Wall -Wextra -O2 -I"$(dirname "$0")/include" -I"$IOVNET_TOP/common" \
+		-o "$MBX" "$(dirname "$0")/mbx_client.c" 2>&1)
 	[ -z "$out" ] || ktap_info "$out"
 	[ -x "$MBX" ] && [ -z "$out" ]
 }

@@ -142,9 +142,7 @@ ip link set "$PF_IF" vf 0 vlan 10 && ip link set "$PF_IF" vf 1 vlan 10 &&
 vmvir2=$(pf_reg_word 35)
 check "VMVIR(2) inserts VLAN 20 priority 2 (0x$vmvir2)" \
 	test $((0x$vmvir2)) -eq $(( (1 << 30) | (2 << 13) | 20 ))
-peer ip link add link peer0 name peer0.10 type vlan id 10
-peer ip addr add 10.10.0.2/24 dev peer0.10
-peer ip link set peer0.10 up
+peer_vlan 10 10.10.0.2/24
 tns t0 ip addr add 10.10.0.10/24 dev "$VF0"
 tns t1 ip addr add 10.10.0.11/24 dev "$VF1"
 tns t2 ip addr add 10.10.0.12/24 dev "$VF2"

@@ -12,25 +12,13 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tools/netlib.sh"
 
-
 cleanup() {
-	[ -n "${BG:-}" ] && kill "$BG" 2>/dev/null
-	tenants_cleanup
-	peer ip link del peer0.10 2>/dev/null
-	module_loaded iovnet_vf && rmmod iovnet_vf
-	vfs_disable 2>/dev/null
+	vf_test_cleanup 10
 	netlib_cleanup
 }
 trap cleanup EXIT
 
-tping() {	# NS ping-arguments...
-	local ns=$1
-	shift
-	ip netns exec "$ns" ping -q "$@" >/dev/null 2>&1
-}
-vf_estat() {	# KEY (of VF 0)
-	tns t0 ethtool -S "$VF0" | awk -v k="$1:" '$1 == k { print $2 }'
-}
+vf_estat() { tns_estat t0 "$VF0" "$1"; }	# KEY (of VF 0)
 combined() { tns t0 ethtool -l "$VF0" | awk '/^Combined:/ { printf "%s%s", s, $2; s = " " }'; }
 vf0_carrier() { tenant_carrier t0 "$VF0"; }
 vf0_no_carrier() { ! tenant_carrier t0 "$VF0"; }
@@ -65,12 +53,8 @@ check "VF 0 -> VF 1" wait_for 20 tping t0 -c 1 -W 1 192.168.77.11
 check "VF 0 -> PF" wait_for 20 tping t0 -c 1 -W 1 "$PF_IP"
 
 # A guest VLAN through the mailbox (SET_VLAN), to the partner's VLAN 10
-peer ip link add link peer0 name peer0.10 type vlan id 10
-peer ip addr add 10.10.0.2/24 dev peer0.10
-peer ip link set peer0.10 up
-tns t0 ip link add link "$VF0" name vlan10 type vlan id 10
-tns t0 ip addr add 10.10.0.10/24 dev vlan10
-tns t0 ip link set vlan10 up
+peer_vlan 10 10.10.0.2/24
+tenant_vlan t0 "$VF0" vlan10 10 10.10.0.10/24
 mcheck $CELL vlan "guest VLAN 10: VF 0 <-> partner's tagged interface" \
 	wait_for 20 tping t0 -c 1 -W 1 10.10.0.2
 

@@ -16,32 +16,13 @@
 CELL=ours+ours
 
 cleanup() {
-	[ -n "${BG:-}" ] && kill "$BG" 2>/dev/null
-	tenants_cleanup
-	for v in 10 20 30; do
-		peer ip link del peer0.$v 2>/dev/null
-	done
-	module_loaded iovnet_vf && rmmod iovnet_vf
-	module_loaded iovnet_pf && vfs_disable 2>/dev/null
+	vf_test_cleanup 10 20 30
 	netlib_cleanup
 }
 trap cleanup EXIT
 
-tping() {	# NS ping-arguments...
-	local ns=$1
-	shift
-	ip netns exec "$ns" ping -q "$@" >/dev/null 2>&1
-}
 no_ping() { ! tping "$@"; }
-vf_estat() {	# NS IFACE KEY
-	tns "$1" ethtool -S "$2" | awk -v k="$3:" '$1 == k { print $2 }'
-}
 vf_addr() { tns "$1" cat "/sys/class/net/$2/address"; }	# NS IFACE
-peer_vlan() {	# VID ADDR/24
-	peer ip link add link peer0 name "peer0.$1" type vlan id "$1" &&
-	peer ip addr add "$2" dev "peer0.$1" &&
-	peer ip link set "peer0.$1" up
-}
 vlvf_has_pool() { [ $(( ($(vlvf_pools "$1") >> $2) & 1 )) = 1 ]; }	# VID POOL
 vlvf_lacks_pool() { ! vlvf_has_pool "$@"; }
 mta_is() { [ "$(mta_bit "$1")" = "$2" ]; }	# MAC 0|1
@@ -91,15 +72,15 @@ check "a multicast group with a free MTA bit ($GRP, hash $(mc_hash "${GRP:-0:0:0
 	test -n "$GRP"
 tns t0 ip maddr add "$GRP" dev "$VF0"
 check "VF 0 joins $GRP: the PF's MTA bit is set" wait_for 10 mta_is "$GRP" 1
-mc0=$(vf_estat t0 "$VF0" vf_rx_multicast)
+mc0=$(tns_estat t0 "$VF0" vf_rx_multicast)
 cap_start mc0 t0 "$VF0" -p -Q in udp and dst host "$GIP"
 peer_mcast "$GIP" 20
 check "group traffic from the partner reaches VF 0 (20 datagrams)" \
 	wait_for 10 cap_count_ge mc0 20
 cap_stop mc0
-mc_moved() { [ $(( $(vf_estat t0 "$VF0" vf_rx_multicast) - mc0 )) -ge 20 ]; }
+mc_moved() { [ $(( $(tns_estat t0 "$VF0" vf_rx_multicast) - mc0 )) -ge 20 ]; }
 check "VF 0's multicast counter counts them" wait_for 10 mc_moved
-ktap_info "vf_rx_multicast +$(( $(vf_estat t0 "$VF0" vf_rx_multicast) - mc0 ))"
+ktap_info "vf_rx_multicast +$(( $(tns_estat t0 "$VF0" vf_rx_multicast) - mc0 ))"
 n1=$(pf_vf_stat 1 mbx_msgs)
 tns t1 ip maddr add "$GRP" dev "$VF1"
 wait_for 10 pf_vf_stat_gt 1 mbx_msgs "$n1"
@@ -154,8 +135,7 @@ check "port VLAN 10: no VLVF entry for VLAN 30 leaked" test "$(vlvf_pools 30)" =
 ip link set "$PF_IF" vf 2 vlan 0
 peer_vlan 30 10.30.0.2/24
 wait_for 30 tping t2 -c 1 -W 1 "$PEER_IP"
-tns t2 ip link add link "$VF2" name v30 type vlan id 30 &&
-	tns t2 ip addr add 10.30.0.22/24 dev v30 && tns t2 ip link set v30 up
+tenant_vlan t2 "$VF2" v30 30 10.30.0.22/24
 check "guest VLAN 30: VLVF holds VF 2's pool" wait_for 10 vlvf_has_pool 30 2
 mcheck $CELL vlan "guest VLAN 30: VF 2 <-> partner's tagged interface" \
 	wait_for 20 tping t2 -c 1 -W 1 10.30.0.2

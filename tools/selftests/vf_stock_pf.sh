@@ -21,22 +21,11 @@ fi
 PF_IF=$LAB_PF_IF
 
 cleanup() {
-	[ -n "${BG:-}" ] && kill "$BG" 2>/dev/null
-	tenants_cleanup
-	peer ip link del peer0.10 2>/dev/null
-	module_loaded iovnet_vf && rmmod iovnet_vf
-	vfs_disable 2>/dev/null
+	vf_test_cleanup 10
 	ip link set "$PF_IF" mtu 1500 2>/dev/null
 	netlib_cleanup
 }
 trap cleanup EXIT
-
-# ping from a tenant namespace, quietly
-tping() {	# NS ping-arguments...
-	local ns=$1
-	shift
-	ip netns exec "$ns" ping -q "$@" >/dev/null 2>&1
-}
 
 ktap_header 39
 
@@ -97,10 +86,7 @@ check "VF 0 -> PF: ping" wait_for 20 tping t0 -c 1 -W 1 "$PF_IP"
 check "VF 0 -> VF 1: ping (the PF's local switch)" \
 	wait_for 20 tping t0 -c 1 -W 1 192.168.77.11
 
-vf_estat() {	# NS IFACE KEY
-	tns "$1" ethtool -S "$2" | awk -v k="$3:" '$1 == k { print $2 }'
-}
-tx0=$(vf_estat t0 "$VF0" vf_tx_packets)
+tx0=$(tns_estat t0 "$VF0" vf_tx_packets)
 peer_iperf_server
 bytes=$(tns t0 timeout 40 iperf3 -c "$PEER_IP" -t 5 -J --connect-timeout 5000 |
 	python3 -S -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bytes"]))')
@@ -111,11 +97,11 @@ bytes=$(tns t0 timeout 40 iperf3 -c "$PEER_IP" -t 5 -R -J --connect-timeout 5000
 	python3 -S -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bytes"]))')
 ktap_info "iperf3 TCP partner -> VF 0, 5 s: $(( ${bytes:-0} * 8 / 5000000 )) Mbit/s"
 mcheck $CELL tcp "iperf3 TCP partner -> VF 0 moves data" test "${bytes:-0}" -gt 1000000
-tx1=$(vf_estat t0 "$VF0" vf_tx_packets)
-ktap_info "VF 0 pool counter vf_tx_packets +$((tx1 - tx0)); TSO packets $(vf_estat t0 "$VF0" tx_tso_packets)"
+tx1=$(tns_estat t0 "$VF0" vf_tx_packets)
+ktap_info "VF 0 pool counter vf_tx_packets +$((tx1 - tx0)); TSO packets $(tns_estat t0 "$VF0" tx_tso_packets)"
 check "pool counters (VFGPTC, widened) follow the traffic" \
 	test $((tx1 - tx0)) -gt 1000
-check "TSO used for the TCP stream" test "$(vf_estat t0 "$VF0" tx_tso_packets)" -gt 0
+check "TSO used for the TCP stream" test "$(tns_estat t0 "$VF0" tx_tso_packets)" -gt 0
 
 # MAC: VF 1 may change its own, VF 0's is the administrator's
 tns t1 ip link set "$VF1" address $MAC1B
@@ -145,12 +131,8 @@ mcheck -l FLR $CELL live-mac "VF 0 reaches the partner with the new MAC (${ms} m
 	tping t0 -c 3 -i 0.2 -W 2 "$PEER_IP"
 
 # VLAN filter through the mailbox (SET_VLAN)
-peer ip link add link peer0 name peer0.10 type vlan id 10
-peer ip addr add 10.10.0.2/24 dev peer0.10
-peer ip link set peer0.10 up
-tns t0 ip link add link "$VF0" name vlan10 type vlan id 10
-tns t0 ip addr add 10.10.0.10/24 dev vlan10
-tns t0 ip link set vlan10 up
+peer_vlan 10 10.10.0.2/24
+tenant_vlan t0 "$VF0" vlan10 10 10.10.0.10/24
 mcheck $CELL vlan "VLAN 10: VF 0 <-> partner's tagged interface" \
 	wait_for 20 tping t0 -c 1 -W 1 10.10.0.2
 
@@ -174,10 +156,10 @@ ms=$(time_until 20 vf0_carrier)
 check "wire up: VF 0 carrier back within 20 s (${ms} ms)" vf0_carrier
 
 # PF ring resize: the stock igb resets the device (and with it the VFs)
-rec0=$(vf_estat t0 "$VF0" recoveries)
+rec0=$(tns_estat t0 "$VF0" recoveries)
 ethtool -G "$PF_IF" rx 512 tx 512
 recovered() {
-	[ "$(vf_estat t0 "$VF0" recoveries)" -gt "$rec0" ] &&
+	[ "$(tns_estat t0 "$VF0" recoveries)" -gt "$rec0" ] &&
 	tping t0 -c 1 -W 1 "$PEER_IP"
 }
 ms=$(time_until 40 recovered)
@@ -185,7 +167,7 @@ mcheck $CELL pf-reset "PF ring resize (ethtool -G): VF 0 recovers, reaches the p
 	recovered
 
 # A PF reset (down/up resets the device): the VF recovers by itself
-rec0=$(vf_estat t0 "$VF0" recoveries)
+rec0=$(tns_estat t0 "$VF0" recoveries)
 ip link set "$PF_IF" down
 check "PF down: VF 0 loses carrier within 10 s" wait_for 10 vf0_no_carrier
 ip link set "$PF_IF" up
@@ -193,7 +175,7 @@ ms=$(time_until 40 tping t0 -c 1 -W 1 "$PEER_IP")
 mcheck $CELL pf-reset "PF up: VF 0 reaches the partner again (${ms} ms)" \
 	tping t0 -c 3 -i 0.2 -W 2 "$PEER_IP"
 check "the VF counted a recovery" \
-	test "$(vf_estat t0 "$VF0" recoveries)" -gt "$rec0"
+	test "$(tns_estat t0 "$VF0" recoveries)" -gt "$rec0"
 mcheck $CELL pf-reset "VLAN 10 restored after the recovery" \
 	wait_for 20 tping t0 -c 1 -W 1 10.10.0.2
 
