@@ -126,7 +126,7 @@ def irq_list(text):
     return [int(x) for x in (text or "").split() if x.isdigit()]
 
 
-def cpu_window(d, clk_tck, cpus, wall):
+def cpu_window(d, clk_tck, cpus, wall, before=None, after=None):
     """Guest CPU use over the run, from /proc/stat deltas.
 
     busy_pct is 100 - idle% against wall time x CPUs.  The kernel measures
@@ -134,8 +134,10 @@ def cpu_window(d, clk_tck, cpus, wall):
     and under TCG on a loaded host the vCPU threads lose ticks: the jiffies
     then add up to less than wall x CPUs (total_jiffies against
     expected_total_jiffies), and busy/total (kept as busy_pct_ticks) reads
-    low.  CPU-seconds are busy_pct x wall x CPUs."""
-    s0, s1 = parse_stat(f"{d}/before/stat"), parse_stat(f"{d}/after/stat")
+    low.  CPU-seconds are busy_pct x wall x CPUs.  The /proc/stat
+    snapshots are d/before/stat and d/after/stat unless named."""
+    s0 = parse_stat(before or f"{d}/before/stat")
+    s1 = parse_stat(after or f"{d}/after/stat")
     dj = delta(s0, s1)
     total = sum(dj[k] for k in ("user", "nice", "system", "idle", "iowait",
                                 "irq", "softirq", "steal"))

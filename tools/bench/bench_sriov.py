@@ -62,14 +62,9 @@ def window(before, after, facts):
     if t0 is None or t1 is None:
         return None
     wall = (t1 - t0) / 1e6
-    s0, s1 = bench.parse_stat(f"{before}/stat"), bench.parse_stat(f"{after}/stat")
-    clk, cpus = int(facts.get("clk_tck", 100)), int(facts.get("cpus", 1))
-    idle = (s1["idle"] + s1["iowait"]) - (s0["idle"] + s0["iowait"])
-    exp = wall * cpus * clk
-    frac = max(0.0, 1.0 - idle / exp) if exp > 0 else None
-    return {"wall_s": wall,
-            "cpu_busy_pct": 100.0 * frac if frac is not None else None,
-            "cpu_busy_s": frac * wall * cpus if frac is not None else None}
+    w = bench.cpu_window(None, int(facts.get("clk_tck", 100)), int(facts.get("cpus", 1)),
+                         wall, f"{before}/stat", f"{after}/stat")
+    return {"wall_s": wall, "cpu_busy_pct": w["busy_pct"], "cpu_busy_s": w["busy_cpu_s"]}
 
 
 def stages(path):
