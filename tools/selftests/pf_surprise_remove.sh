@@ -55,6 +55,7 @@ netdevs_gone() {
 	return 0
 }
 pf_bound() { [ "$(basename "$(readlink "$(pf_sysfs)/driver")")" = iovnet_pf ]; }
+ping1() { ping -q -c 1 -W 1 "$PEER_IP" >/dev/null 2>&1; }
 vf0_reaches_peer() { tns t0 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null 2>&1; }
 
 ktap_header 17
@@ -118,7 +119,7 @@ ms=$(time_until 60 pf_bound)
 check "the PF is back at $LAB_PF_PCI and bound to iovnet_pf within 60 s (${ms} ms)" pf_bound
 PF_IF=
 pf_load && pf_up
-ms=$(time_until 30 ping -q -c 1 -W 1 "$PEER_IP")
+ms=$(time_until 30 ping1)
 check "PF -> partner after the re-plug (first answer after ${ms} ms)" ping_peer 50
 ktap_info "re-plug: $(ms_since "$t0") ms from device_add to PF traffic"
 
