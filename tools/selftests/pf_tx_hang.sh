@@ -22,7 +22,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-FLOOD= EXPECTING=0 CHANNELS=
+FLOOD='' EXPECTING=0 CHANNELS=''
 cleanup() {
 	[ -n "$FLOOD" ] && kill "$FLOOD" 2>/dev/null
 	[ -n "${PF_BDF:-}" ] && setpci -s "$PF_BDF" COMMAND=4:4 2>/dev/null
