@@ -24,8 +24,9 @@ PF_RESETS=${STRESS_PF_RESETS:-20}
 FLAPS=${STRESS_FLAPS:-50}
 FLRS=${STRESS_FLRS:-50}
 RELOADS=${STRESS_RELOADS:-50}
-PF_RELOADS=${STRESS_PF_RELOADS:-10}
-REBINDS=${STRESS_REBINDS:-10}
+PF_RELOADS=${STRESS_PF_RELOADS:-5}
+REBINDS=${STRESS_REBINDS:-5}
+BOUND_EVERY=${STRESS_BOUND_EVERY:-10}	# numvfs cycles with all 7 VFs bound
 # Bounds (ms unless said otherwise)
 RECOVER_S=20		# a VF reaches the partner again within this
 PF_GAP_MS=5000		# longest silence of the PF's ping during the numvfs cycles
@@ -85,6 +86,15 @@ stats() {
 
 stress() { ktap_info "stress: $*"; }
 
+# The QEMU monitor; python3 -S starts much faster in the guest
+mon() {
+	if head -n 1 "$LAB_MONITOR" 2>/dev/null | grep -q python3; then
+		python3 -S "$LAB_MONITOR" "$@"
+	else
+		"$LAB_MONITOR" "$@"
+	fi
+}
+
 # Background ping with timestamps: bg_ping NAME NS|- PING-ARGS...
 bg_ping() {
 	local name=$1 ns=$2 pre=()
@@ -128,6 +138,40 @@ vf_tenant() {	# IDX NS ADDR
 	wait_for 20 ns_carrier "$2" "$dev"
 }
 
+# Bind VFs 0..N-1 to iovnet_vf all at once, wait for their netdevs
+bind_all() {	# N
+	local i dev
+	for i in $(seq 0 $(($1 - 1))); do
+		dev=/sys/bus/pci/devices/$(vf_bdf "$i")
+		echo iovnet_vf > "$dev/driver_override" &&
+			echo "${dev##*/}" > /sys/bus/pci/drivers_probe || return 1
+	done
+	all_netdevs() {
+		for i in $(seq 0 $(($1 - 1))); do
+			vf_has_netdev "$i" || return 1
+		done
+	}
+	wait_for 20 all_netdevs "$1" || return 1
+	udevadm settle -t 10 2>/dev/null
+	return 0
+}
+
+ns_dev() { ip -n "$1" -o link show 2>/dev/null | awk -F': ' '$2 != "lo" { sub(/@.*/, "", $2); print $2; exit }'; }
+
+# VF 0 into t0 and VF 1 into t1 at once (binding them first, or after
+# iovnet_vf probed them by itself); sets VF0 and VF1
+tenants_up() {	# bind|probed
+	local fn=vf_tenant p0 r1
+	[ "$1" = probed ] && fn=vf_retenant
+	$fn 0 t0 "$T0_IP" &
+	p0=$!
+	$fn 1 t1 "$T1_IP"
+	r1=$?
+	wait "$p0" && [ "$r1" = 0 ] || return 1
+	VF0=$(ns_dev t0) VF1=$(ns_dev t1)
+	[ -n "$VF0" ] && [ -n "$VF1" ]
+}
+
 # After iovnet_vf probed VF IDX by itself: hand its new netdev to NS again
 vf_retenant() {	# IDX NS ADDR
 	local dev
@@ -138,6 +182,13 @@ vf_retenant() {	# IDX NS ADDR
 	eval "VF$1=$dev"
 	wait_for 20 ns_carrier "$2" "$dev"
 }
+
+# STRESS_TRACE=FILE: a timestamped trace of every command, to find slow steps
+if [ -n "${STRESS_TRACE:-}" ]; then
+	PS4='+ $EPOCHREALTIME '
+	exec 2>"$STRESS_TRACE"
+	set -x
+fi
 
 PLAN=26
 ktap_header $PLAN
@@ -151,7 +202,7 @@ module_loaded igbvf && rmmod igbvf
 # --- 1. sriov_numvfs 0 -> 7 -> 0 under PF traffic ---------------------------
 
 t=$(ms_now)
-bg_ping pf - -i 0.05 "$PEER_IP"
+bg_ping pf - -i 0.01 "$PEER_IP"
 wait_for 10 grep -q 'bytes from' "$SCRATCH/pf.ping"
 done_cycles=0 errors=0 bound_cycles=0 bound_ok=0
 insmod "$VF_KO" || errors=$((errors + 1))
@@ -168,12 +219,12 @@ for i in $(seq "$NUMVFS_CYCLES"); do
 		vfs_disable 2>/dev/null
 		continue
 	fi
-	if [ $((i % 10)) = 0 ] || [ "$i" = "$NUMVFS_CYCLES" -a "$bound_cycles" = 0 ]; then
+	if [ $((i % BOUND_EVERY)) = 0 ] || [ "$i" = "$NUMVFS_CYCLES" -a "$bound_cycles" = 0 ]; then
 		bound_cycles=$((bound_cycles + 1))
 		ok=1
+		bind_all 7 || ok=0
 		for v in 0 1 2 3 4 5 6; do
-			d=$(vf_bind "$v" iovnet_vf) && [ -n "$d" ] &&
-				ip link set "$d" up || ok=0
+			ip link set "$(vf_netdev "$v")" up || ok=0
 		done
 		if [ $ok = 1 ] && wait_for 20 all7_up; then
 			bound_ok=$((bound_ok + 1))
@@ -210,7 +261,7 @@ check "the PF passes traffic after the cycles" pf_traffic
 vfs_enable 2
 ip link set "$PF_IF" vf 0 mac $MAC0
 ip link set "$PF_IF" vf 1 mac $MAC1
-vf_tenant 0 t0 $T0_IP && vf_tenant 1 t1 $T1_IP
+tenants_up bind
 check "VF 0 and VF 1 on iovnet_vf in t0/t1 ($VF0, $VF1) reach the partner" \
 	wait_for 20 both_reach
 
@@ -259,9 +310,9 @@ t=$(ms_now)
 off_err=0 on_err=0 ping_err=0 c_pf=() c_vf=() p_vf=() p_pf=()
 pf_off_vf_off() { carrier_is "$PF_IF" 0 && ns_no_carrier t0 "$VF0"; }
 for i in $(seq "$FLAPS"); do
-	"$LAB_MONITOR" set_link wire0-pf off >/dev/null
+	mon set_link wire0-pf off >/dev/null
 	wait_for 10 pf_off_vf_off || { off_err=$((off_err + 1)); ktap_info "flap $i: carrier stayed on"; }
-	"$LAB_MONITOR" set_link wire0-pf on >/dev/null
+	mon set_link wire0-pf on >/dev/null
 	t1=$(ms_now)
 	wait_for 20 carrier_is "$PF_IF" 1 && c_pf+=($(( $(ms_now) - t1 ))) || on_err=$((on_err + 1))
 	wait_for 20 ns_carrier t0 "$VF0" && c_vf+=($(( $(ms_now) - t1 ))) || on_err=$((on_err + 1))
@@ -322,8 +373,7 @@ for i in $(seq "$RELOADS"); do
 	bg_stop f0 >/dev/null
 	t1=$(ms_now)
 	insmod "$VF_KO" || rl_err=$((rl_err + 1))
-	if vf_retenant 0 t0 $T0_IP && vf_retenant 1 t1 $T1_IP &&
-	   wait_for $RECOVER_S both_reach; then
+	if tenants_up probed && wait_for $RECOVER_S both_reach; then
 		rec+=($(( $(ms_now) - t1 )))
 	else
 		rl_err=$((rl_err + 1))
@@ -345,7 +395,7 @@ for i in $(seq "$PF_RELOADS"); do
 	t1=$(ms_now)
 	if pf_load && pf_up && vfs_enable 2 &&
 	   ip link set "$PF_IF" vf 0 mac $MAC0 && ip link set "$PF_IF" vf 1 mac $MAC1 &&
-	   vf_tenant 0 t0 $T0_IP && vf_tenant 1 t1 $T1_IP &&
+	   tenants_up bind &&
 	   wait_for $RECOVER_S both_reach && wait_for $RECOVER_S reaches -; then
 		rec+=($(( $(ms_now) - t1 )))
 	else
@@ -364,12 +414,12 @@ check "the PF's ping got answers across the reloads" test "${rcvd:-0}" -gt 0
 
 # --- 6. VF unbound, reconfigured by the PF, bound again ---------------------
 
-peer ip link add link peer0 name peer0.30 type vlan id 30
-peer ip addr add 10.30.0.2/24 dev peer0.30
-peer ip link set peer0.30 up
-peer ip link add link peer0 name peer0.31 type vlan id 31
-peer ip addr add 10.31.0.2/24 dev peer0.31
-peer ip link set peer0.31 up
+pns ip link add link peer0 name peer0.30 type vlan id 30
+pns ip addr add 10.30.0.2/24 dev peer0.30
+pns ip link set peer0.30 up
+pns ip link add link peer0 name peer0.31 type vlan id 31
+pns ip addr add 10.31.0.2/24 dev peer0.31
+pns ip link set peer0.31 up
 t=$(ms_now)
 mac_err=0 vlan_err=0 bind_err=0 rec=()
 pf_vf_line() { ip link show dev "$PF_IF" | grep -E "^ *vf $1 "; }
@@ -406,8 +456,8 @@ ip link set "$PF_IF" vf 0 vlan 0
 
 check "no oops/WARN in the kernel log" dmesg_clean
 tenants_cleanup
-peer ip link del peer0.30
-peer ip link del peer0.31
+pns ip link del peer0.30
+pns ip link del peer0.31
 rmmod iovnet_vf
 vfs_disable
 check "cleanup: VFs disabled" test ! -e "$(pf_sysfs)/virtfn0"
