@@ -4,7 +4,7 @@
 # Load suites (issue #8): many repetitions of the SR-IOV life events while
 # traffic runs, each one checked, with the figures printed as
 # "# stress: <what>: <numbers>" lines:
-#  - sriov_numvfs 0 -> 7 -> 0 while the PF pings the partner (every 10th
+#  - sriov_numvfs 0 -> 7 -> 0 while the PF pings the partner (every 20th
 #    cycle with iovnet_vf bound to all 7 VFs), then the pool gates
 #  - PF reconfigurations (ring resize, channel count, MTU) under two
 #    iovnet_vf tenants: each recovers alone within a bound
@@ -26,7 +26,7 @@ FLRS=${STRESS_FLRS:-50}
 RELOADS=${STRESS_RELOADS:-50}
 PF_RELOADS=${STRESS_PF_RELOADS:-5}
 REBINDS=${STRESS_REBINDS:-5}
-BOUND_EVERY=${STRESS_BOUND_EVERY:-10}	# numvfs cycles with all 7 VFs bound
+BOUND_EVERY=${STRESS_BOUND_EVERY:-20}	# numvfs cycles with all 7 VFs bound
 # Bounds (ms unless said otherwise)
 RECOVER_S=20		# a VF reaches the partner again within this
 PF_GAP_MS=5000		# longest silence of the PF's ping during the numvfs cycles
@@ -57,7 +57,7 @@ trap cleanup EXIT
 # --- local helpers ----------------------------------------------------------
 
 nsx() { local ns=$1; shift; nsenter --net=/run/netns/"$ns" "$@"; }	# NS CMD...
-ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
+ms_now() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
 # ping the partner once from NS ("-" is the root namespace)
 reaches() {	# NS [DST]
 	local dst=${2:-$PEER_IP}
