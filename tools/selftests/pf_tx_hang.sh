@@ -70,7 +70,7 @@ inflight() { cat "/sys/class/net/$PF_IF/queues/tx-0/byte_queue_limits/inflight";
 drained() { [ "$(inflight)" = 0 ]; }
 tcp_ok() { local b; b=$(iperf_to_peer 3) && [ "$b" -gt 1000000 ]; }
 
-ktap_header 15
+ktap_header 14
 
 pf_load && pf_up && wait_ping 20 || { echo "Bail out! PF did not come up"; exit 1; }
 PF_BDF=$LAB_PF_PCI
