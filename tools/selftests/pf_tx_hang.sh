@@ -90,7 +90,7 @@ EXPECTING=1
 
 # The flood fills the TX ring once nothing completes (ping -f sends at
 # least 100 packets a second even when no reply comes back)
-ping -f -q -w 300 "$PEER_IP" >/tmp/tx-hang-ping.log 2>&1 &
+ping -f -q -w 300 "$PEER_IP" >/dev/null 2>&1 &
 FLOOD=$!
 tx0=$(pf_stat tx_packets)
 wait_for 10 gt "pf_stat tx_packets" $((tx0 + 100))
@@ -133,7 +133,6 @@ ktap_info "stall to recovery: $(( ($(date +%s%N) - t_stall) / 1000000 )) ms," \
 	"bus mastering to recovery: $(( ($(date +%s%N) - t_fix) / 1000000 )) ms;" \
 	"tx_timeout (stack): $((  $(txq_timeouts) - to0 )), tx_timeouts (driver):" \
 	"$(( $(pf_estat tx_timeouts) - et0 )), resets: $(( $(pf_estat resets) - rs0 ))"
-ktap_info "flood: $(grep -o '[0-9]* packets transmitted, [0-9]* received' /tmp/tx-hang-ping.log)"
 check "driver and stack counted the same number of timeouts" \
 	test $(( $(pf_estat tx_timeouts) - et0 )) -eq $(( $(txq_timeouts) - to0 ))
 kmsg "iovnet-selftest: expect tx-watchdog end"
