@@ -58,7 +58,7 @@ pf_bound() { [ "$(basename "$(readlink "$(pf_sysfs)/driver")")" = iovnet_pf ]; }
 ping1() { ping -q -c 1 -W 1 "$PEER_IP" >/dev/null 2>&1; }
 vf0_reaches_peer() { tns t0 ping -q -c 1 -W 1 "$PEER_IP" >/dev/null 2>&1; }
 
-ktap_header 17
+ktap_header 16
 
 pf_load && pf_up && wait_ping 20 || { echo "Bail out! PF did not come up"; exit 1; }
 check "the igb is in QEMU's PCI tree as igb0" qemu_has_igb
