@@ -219,7 +219,7 @@ for i in $(seq "$NUMVFS_CYCLES"); do
 		vfs_disable 2>/dev/null
 		continue
 	fi
-	if [ $((i % BOUND_EVERY)) = 0 ] || [ "$i" = "$NUMVFS_CYCLES" -a "$bound_cycles" = 0 ]; then
+	if [ $((i % BOUND_EVERY)) = 0 ] || { [ "$i" = "$NUMVFS_CYCLES" ] && [ "$bound_cycles" = 0 ]; }; then
 		bound_cycles=$((bound_cycles + 1))
 		ok=1
 		bind_all 7 || ok=0
