@@ -341,4 +341,5 @@ else
 fi
 
 check "kernel log free of oops/WARN/lockdep/call traces" dmesg_clean
+ktap_info "upstream_nic.sh: $SECONDS s"
 ktap_finish
