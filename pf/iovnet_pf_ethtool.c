@@ -439,6 +439,31 @@ static void iovnet_pf_get_eth_mac_stats(struct net_device *netdev,
 	spin_unlock_bh(&pf->stats_lock);
 }
 
+/* Flow control as the MAC runs it: RFCE/TFCE, fixed (no pause autoneg) */
+static void iovnet_pf_get_pauseparam(struct net_device *netdev,
+				     struct ethtool_pauseparam *pause)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	u32 ctrl = pf_rd32(pf, IOVNET_CTRL);
+
+	pause->autoneg = AUTONEG_DISABLE;
+	pause->rx_pause = !!(ctrl & IOVNET_CTRL_RFCE);
+	pause->tx_pause = !!(ctrl & IOVNET_CTRL_TFCE);
+}
+
+static void iovnet_pf_get_pause_stats(struct net_device *netdev,
+				      struct ethtool_pause_stats *stats)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	struct iovnet_pf_hw_stats *hw = &pf->hw_stats;
+
+	iovnet_pf_update_hw_stats(pf);
+	spin_lock_bh(&pf->stats_lock);
+	stats->tx_pause_frames = hw->xontxc + hw->xofftxc;
+	stats->rx_pause_frames = hw->xonrxc + hw->xoffrxc;
+	spin_unlock_bh(&pf->stats_lock);
+}
+
 static const struct ethtool_rmon_hist_range iovnet_pf_rmon_ranges[] = {
 	{    0,   64 },
 	{   65,  127 },
@@ -636,6 +661,8 @@ static const struct ethtool_ops iovnet_pf_ethtool_ops = {
 	.get_sset_count		= iovnet_pf_get_sset_count,
 	.get_strings		= iovnet_pf_get_strings,
 	.get_ethtool_stats	= iovnet_pf_get_ethtool_stats,
+	.get_pauseparam		= iovnet_pf_get_pauseparam,
+	.get_pause_stats	= iovnet_pf_get_pause_stats,
 	.get_eth_mac_stats	= iovnet_pf_get_eth_mac_stats,
 	.get_rmon_stats		= iovnet_pf_get_rmon_stats,
 	.get_regs_len		= iovnet_pf_get_regs_len,
