@@ -9,6 +9,7 @@
 #   make check-debug   the selftests and KUnit on a debug kernel
 #   make check-slow    make check plus a VF in a nested guest (~9 min more)
 #   make check-nested  the nested-guest lane alone (CI runs it after make check)
+#   make check-stress  the load suites with the issue's counts (~25 min)
 #
 # KDIR defaults to the headers of the lab's Debian 6.12 kernel; point it at
 # any other kernel tree to build for real 82576 hardware.
@@ -17,7 +18,7 @@ LAB_KDIR := $(lastword $(sort $(wildcard /lib/modules/6.12.*/build)))
 KDIR ?= $(LAB_KDIR)
 KBUILD_FLAGS := CONFIG_IOVNET_PF=m CONFIG_IOVNET_VF=m
 
-.PHONY: all modules clean setup check check-static check-slow check-nested check-debug demo bench bench-datapath help
+.PHONY: all modules clean setup check check-static check-slow check-nested check-stress check-debug demo bench bench-datapath help
 
 all: modules
 
@@ -40,6 +41,9 @@ check-slow:
 
 check-nested:
 	tools/check --nested-only
+
+check-stress:
+	tools/check --stress-only
 
 check-static:
 	tools/check --static-only
