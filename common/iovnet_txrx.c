@@ -1434,3 +1434,33 @@ void iovnet_queue_stats_values(struct iovnet_port *port, u64 **data)
 		}
 	}
 }
+
+/**
+ * iovnet_port_tx_hung() - is a TX ring no longer completing its work?
+ * @port: the port, started
+ *
+ * For a periodic check, at most every second or so: a ring is hung when
+ * it had descriptors in flight at the previous check and has completed
+ * none since. The stack's watchdog sees only a full (stopped) queue; a
+ * ring stuck behind a descriptor that will never come back done, with
+ * its queue not full, would otherwise stay stuck.
+ *
+ * Return: true if a ring is hung.
+ */
+bool iovnet_port_tx_hung(struct iovnet_port *port)
+{
+	bool hung = false;
+	unsigned int q;
+
+	for (q = 0; q < port->num_queues; q++) {
+		struct iovnet_ring *ring = port->qvecs[q]->tx;
+		u16 ntc = READ_ONCE(ring->next_to_clean);
+		bool busy = ntc != READ_ONCE(ring->next_to_use);
+
+		if (busy && ring->hang_busy && ntc == ring->hang_ntc)
+			hung = true;
+		ring->hang_busy = busy;
+		ring->hang_ntc = ntc;
+	}
+	return hung;
+}

@@ -93,6 +93,8 @@ struct iovnet_ring {
 	u16 queue_index;
 	u16 next_to_use;
 	u16 next_to_clean;
+	u16 hang_ntc;			/* TX: next_to_clean at the last check */
+	bool hang_busy;			/* TX: work was pending at the last check */
 	dma_addr_t dma;
 	unsigned int size;
 
@@ -201,6 +203,7 @@ void iovnet_port_stop(struct iovnet_port *port);
 u32 iovnet_port_eims(const struct iovnet_port *port);
 void iovnet_port_set_itr(struct iovnet_port *port);
 int iovnet_port_resize(struct iovnet_port *port, u16 tx_count, u16 rx_count);
+bool iovnet_port_tx_hung(struct iovnet_port *port);
 void iovnet_port_sum(struct iovnet_port *port, struct iovnet_ring_stats *rx,
 		     struct iovnet_ring_stats *tx);
 unsigned int iovnet_queue_stats_count(const struct iovnet_port *port);

@@ -64,7 +64,9 @@ void iovnet_pf_down(struct iovnet_pf *pf)
 {
 	struct iovnet_port *port = &pf->port;
 
-	set_bit(IOVNET_PF_DOWN, pf->state);
+	/* A failed iovnet_pf_up() has already taken the datapath apart */
+	if (test_and_set_bit(IOVNET_PF_DOWN, pf->state))
+		return;
 	netif_carrier_off(pf->netdev);
 	pf->link_up = false;
 
@@ -133,9 +135,19 @@ void iovnet_pf_rss_default_reta(struct iovnet_pf *pf)
 
 static int iovnet_pf_change_mtu(struct net_device *netdev, int new_mtu)
 {
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	unsigned int old_mtu = netdev->mtu;
+	int err;
+
 	/* The core has checked min_mtu/max_mtu and answered with extack */
 	WRITE_ONCE(netdev->mtu, new_mtu);
-	return iovnet_pf_reinit(netdev_priv(netdev));
+	err = iovnet_pf_reinit(pf);
+	if (err) {
+		/* Run on with the old MTU rather than stay down */
+		WRITE_ONCE(netdev->mtu, old_mtu);
+		iovnet_pf_reinit(pf);
+	}
+	return err;
 }
 
 static int iovnet_pf_vlan_filter(struct net_device *netdev, u16 vid, bool on)
@@ -298,6 +310,18 @@ void iovnet_pf_service_task(struct work_struct *work)
 	mutex_unlock(&pf->vf_lock);
 
 	rtnl_lock();
+	/*
+	 * Only on the periodic beat: a run kicked by an interrupt right after
+	 * it would see a busy ring that simply had no time to complete.
+	 */
+	if (!test_bit(IOVNET_PF_DOWN, pf->state) && pf->link_up &&
+	    time_after_eq(jiffies, pf->tx_hang_checked + IOVNET_PF_SERVICE_PERIOD)) {
+		pf->tx_hang_checked = jiffies;
+		if (iovnet_port_tx_hung(&pf->port)) {
+			netdev_warn(pf->netdev, "TX completions stopped, resetting\n");
+			set_bit(IOVNET_PF_RESET_REQUESTED, pf->state);
+		}
+	}
 	if (test_and_clear_bit(IOVNET_PF_RESET_REQUESTED, pf->state) &&
 	    !test_bit(IOVNET_PF_REMOVING, pf->state)) {
 		pf->resets++;
