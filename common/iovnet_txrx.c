@@ -15,6 +15,7 @@
 #include <net/ip6_checksum.h>
 #include <net/page_pool/helpers.h>
 
+#include "compat.h"
 #include "iovnet_txrx.h"
 
 static unsigned int iovnet_ring_unused(const struct iovnet_ring *ring)
@@ -717,7 +718,12 @@ static int iovnet_rx_ring_alloc(struct iovnet_port *port,
 		.pool_size = ring->count,
 		.nid = dev_to_node(ring->dev),
 		.dev = ring->dev,
-		.napi = &ring->qvec->napi,
+		/*
+		 * No NAPI yet: iovnet_port_start() ties it while it is still
+		 * disabled. A pool built beside a running datapath (ring
+		 * resize) must be destroyable if the resize fails, and a pool
+		 * tied to a running NAPI may not be.
+		 */
 		.netdev = port->netdev,
 		.dma_dir = DMA_FROM_DEVICE,
 		.offset = IOVNET_RX_HEADROOM,
@@ -1173,6 +1179,7 @@ void iovnet_port_start(struct iovnet_port *port)
 	for (q = 0; q < port->num_queues; q++) {
 		struct iovnet_qvec *qvec = port->qvecs[q];
 
+		iovnet_pp_attach_napi(qvec->rx->pp, &qvec->napi);
 		napi_enable(&qvec->napi);
 		netif_queue_set_napi(port->netdev, q, NETDEV_QUEUE_TYPE_RX,
 				     &qvec->napi);
@@ -1438,19 +1445,26 @@ void iovnet_queue_stats_values(struct iovnet_port *port, u64 **data)
 /**
  * iovnet_port_tx_hung() - is a TX ring no longer completing its work?
  * @port: the port, started
+ * @period: the least time between two looks, in jiffies
  *
- * For a periodic check, at most every second or so: a ring is hung when
- * it had descriptors in flight at the previous check and has completed
- * none since. The stack's watchdog sees only a full (stopped) queue; a
- * ring stuck behind a descriptor that will never come back done, with
- * its queue not full, would otherwise stay stuck.
+ * For the service task, which may call it as often as it likes: a ring
+ * is hung when it had descriptors in flight at the previous look, at
+ * least @period ago, and has completed none since. The stack's watchdog
+ * sees only a full (stopped) queue; a ring stuck behind a descriptor that
+ * will never come back done, with its queue not full, would otherwise
+ * stay stuck.
  *
  * Return: true if a ring is hung.
  */
-bool iovnet_port_tx_hung(struct iovnet_port *port)
+bool iovnet_port_tx_hung(struct iovnet_port *port, unsigned long period)
 {
 	bool hung = false;
 	unsigned int q;
+
+	/* A look right after the last one would catch rings mid-completion */
+	if (time_before(jiffies, port->tx_hang_checked + period))
+		return false;
+	port->tx_hang_checked = jiffies;
 
 	for (q = 0; q < port->num_queues; q++) {
 		struct iovnet_ring *ring = port->qvecs[q]->tx;

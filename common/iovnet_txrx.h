@@ -37,6 +37,8 @@
 #define IOVNET_TX_DESC_NEEDED	(MAX_SKB_FRAGS + 4)
 #define IOVNET_TX_WAKE_THRESH	(2 * IOVNET_TX_DESC_NEEDED)
 #define IOVNET_RX_REFILL_BATCH	16
+/* A TX ring that completes nothing for this long, with work in flight, is hung */
+#define IOVNET_TX_HANG_PERIOD	(2 * HZ)
 
 struct iovnet_tx_buffer {
 	struct sk_buff *skb;		/* set on the first buffer of a packet */
@@ -148,6 +150,7 @@ struct iovnet_port_ops {
  *	strips on the VF's behalf) is dropped, so the stack sees the frame
  *	untagged
  * @qvecs: queue vectors, each owning one TX and one RX ring
+ * @tx_hang_checked: jiffies of the last iovnet_port_tx_hung() look
  * @base_lock: protects @base_rx and @base_tx
  * @base_rx: RX counters of rings that no longer exist
  * @base_tx: TX counters of rings that no longer exist
@@ -167,6 +170,7 @@ struct iovnet_port {
 	u32 rx_buf_len;
 	const unsigned long *rx_vlans;
 	struct iovnet_qvec *qvecs[IOVNET_MAX_QUEUES];
+	unsigned long tx_hang_checked;
 
 	spinlock_t base_lock;	/* see above */
 	struct iovnet_ring_stats base_rx;
@@ -203,7 +207,7 @@ void iovnet_port_stop(struct iovnet_port *port);
 u32 iovnet_port_eims(const struct iovnet_port *port);
 void iovnet_port_set_itr(struct iovnet_port *port);
 int iovnet_port_resize(struct iovnet_port *port, u16 tx_count, u16 rx_count);
-bool iovnet_port_tx_hung(struct iovnet_port *port);
+bool iovnet_port_tx_hung(struct iovnet_port *port, unsigned long period);
 void iovnet_port_sum(struct iovnet_port *port, struct iovnet_ring_stats *rx,
 		     struct iovnet_ring_stats *tx);
 unsigned int iovnet_queue_stats_count(const struct iovnet_port *port);

@@ -193,7 +193,6 @@ enum iovnet_pf_state {
  * @other_irq_name: name of the link/mailbox interrupt
  * @perm_addr: MAC address read from the device after reset
  * @state: enum iovnet_pf_state bits
- * @tx_hang_checked: jiffies of the last TX hang check (service task)
  * @service_task: link, statistics and reset work outside IRQ context
  * @link_up: carrier as last reported
  * @link_speed: SPEED_* of the last link up
@@ -225,7 +224,6 @@ struct iovnet_pf {
 	char other_irq_name[IFNAMSIZ + 16];
 	u8 perm_addr[ETH_ALEN];
 	DECLARE_BITMAP(state, IOVNET_PF_NBITS);
-	unsigned long tx_hang_checked;
 	struct delayed_work service_task;
 	bool link_up;
 	u32 link_speed;

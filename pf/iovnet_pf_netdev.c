@@ -8,6 +8,30 @@
 #include "iovnet_calc.h"
 #include "iovnet_pf.h"
 
+/*
+ * Stop our receiving and transmitting. With VFs they keep the device's
+ * receiver and transmitter: only our pool's gate closes.
+ */
+static void iovnet_pf_close_rx(struct iovnet_pf *pf)
+{
+	if (pf->num_vfs)
+		pf_wr32(pf, IOVNET_PF_VFRE,
+			pf_rd32(pf, IOVNET_PF_VFRE) & ~BIT(iovnet_pf_pool(pf)));
+	else
+		pf_wr32(pf, IOVNET_RCTL,
+			pf_rd32(pf, IOVNET_RCTL) & ~IOVNET_RCTL_EN);
+}
+
+static void iovnet_pf_close_tx(struct iovnet_pf *pf)
+{
+	if (pf->num_vfs)
+		pf_wr32(pf, IOVNET_PF_VFTE,
+			pf_rd32(pf, IOVNET_PF_VFTE) & ~BIT(iovnet_pf_pool(pf)));
+	else
+		pf_wr32(pf, IOVNET_TCTL,
+			pf_rd32(pf, IOVNET_TCTL) & ~IOVNET_TCTL_EN);
+}
+
 /**
  * iovnet_pf_up() - allocate, program and start the datapath
  * @pf: the PF, under RTNL
@@ -49,8 +73,8 @@ int iovnet_pf_up(struct iovnet_pf *pf)
 
 err_disable:
 	set_bit(IOVNET_PF_DOWN, pf->state);
-	pf_wr32(pf, IOVNET_RCTL, 0);
-	pf_wr32(pf, IOVNET_TCTL, IOVNET_TCTL_PSP);
+	iovnet_pf_close_rx(pf);
+	iovnet_pf_close_tx(pf);
 err_free:
 	iovnet_port_free(port);
 	return err;
@@ -70,22 +94,9 @@ void iovnet_pf_down(struct iovnet_pf *pf)
 	netif_carrier_off(pf->netdev);
 	pf->link_up = false;
 
-	/* The VFs keep the device's receiver and transmitter: close our pool */
-	if (pf->num_vfs) {
-		unsigned int pool = iovnet_pf_pool(pf);
-
-		pf_wr32(pf, IOVNET_PF_VFRE,
-			pf_rd32(pf, IOVNET_PF_VFRE) & ~BIT(pool));
-		pf_wr32(pf, IOVNET_PF_VFTE,
-			pf_rd32(pf, IOVNET_PF_VFTE) & ~BIT(pool));
-	} else {
-		pf_wr32(pf, IOVNET_RCTL,
-			pf_rd32(pf, IOVNET_RCTL) & ~IOVNET_RCTL_EN);
-	}
+	iovnet_pf_close_rx(pf);
 	iovnet_port_stop(port);
-	if (!pf->num_vfs)
-		pf_wr32(pf, IOVNET_TCTL,
-			pf_rd32(pf, IOVNET_TCTL) & ~IOVNET_TCTL_EN);
+	iovnet_pf_close_tx(pf);
 	iovnet_port_free_irqs(port);
 	iovnet_port_free(port);
 }
@@ -310,17 +321,10 @@ void iovnet_pf_service_task(struct work_struct *work)
 	mutex_unlock(&pf->vf_lock);
 
 	rtnl_lock();
-	/*
-	 * Only on the periodic beat: a run kicked by an interrupt right after
-	 * it would see a busy ring that simply had no time to complete.
-	 */
 	if (!test_bit(IOVNET_PF_DOWN, pf->state) && pf->link_up &&
-	    time_after_eq(jiffies, pf->tx_hang_checked + IOVNET_PF_SERVICE_PERIOD)) {
-		pf->tx_hang_checked = jiffies;
-		if (iovnet_port_tx_hung(&pf->port)) {
-			netdev_warn(pf->netdev, "TX completions stopped, resetting\n");
-			set_bit(IOVNET_PF_RESET_REQUESTED, pf->state);
-		}
+	    iovnet_port_tx_hung(&pf->port, IOVNET_TX_HANG_PERIOD)) {
+		netdev_warn(pf->netdev, "TX completions stopped, resetting\n");
+		set_bit(IOVNET_PF_RESET_REQUESTED, pf->state);
 	}
 	if (test_and_clear_bit(IOVNET_PF_RESET_REQUESTED, pf->state) &&
 	    !test_bit(IOVNET_PF_REMOVING, pf->state)) {

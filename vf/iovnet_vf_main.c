@@ -162,6 +162,12 @@ static void iovnet_vf_service_task(struct work_struct *work)
 	if (test_and_clear_bit(IOVNET_VF_LINK_QUERY, vf->state))
 		iovnet_vf_query_link(vf);
 	iovnet_vf_link_update(vf);
+	if (test_bit(IOVNET_VF_RUNNING, vf->state) &&
+	    !test_bit(IOVNET_VF_RESET_REQUESTED, vf->state) && vf->link_up &&
+	    iovnet_port_tx_hung(&vf->port, IOVNET_TX_HANG_PERIOD)) {
+		netdev_warn(vf->netdev, "TX completions stopped, resetting\n");
+		iovnet_vf_request_reset(vf, "TX completions stopped");
+	}
 	rtnl_unlock();
 
 	iovnet_vf_service_schedule(vf, next);
