@@ -7,9 +7,9 @@
 #   make bench [QUICK=1]   ours vs the stock igb/igbvf pair, side by side
 #   make bench-datapath [QUICK=1]   the PF datapath part of it alone
 #   make check-debug   the selftests and KUnit on a debug kernel
-#   make check-slow    make check plus a VF in a nested guest (~9 min more)
+#   make check-slow    make check plus a VF in a nested guest (3-9 min more)
 #   make check-nested  the nested-guest lane alone (CI runs it after make check)
-#   make check-stress  the load suites with the issue's counts (~25 min)
+#   make check-stress  the load suites with the issue's counts (~24 min)
 #
 # KDIR defaults to the headers of the lab's Debian 6.12 kernel; point it at
 # any other kernel tree to build for real 82576 hardware.
