@@ -79,6 +79,7 @@ struct iovnet_vf_rx_mode {
  * @rx_mode_task: pushes the receive filters to the PF (it sleeps)
  * @mbx_lock: serialises every use of the mailbox and @mbx_bits
  * @mbx_bits: read-to-clear V2PMAILBOX bits seen and not yet consumed
+ * @mbx_last: V2PMAILBOX as last read, for the report of a failed handshake
  * @cts: the PF answered our reset: it is clear to send requests
  * @pf_caps: IOVNET_MBX_CAP_* of the PF, 0 for a stock PF
  * @pf_max_frame: largest frame the PF accepts in SET_LPE
@@ -121,6 +122,7 @@ struct iovnet_vf {
 
 	struct mutex mbx_lock;	/* see above */
 	u32 mbx_bits;
+	u32 mbx_last;
 	bool cts;
 	u32 pf_caps;
 	u32 pf_max_frame;

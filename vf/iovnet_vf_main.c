@@ -164,7 +164,8 @@ static void iovnet_vf_service_task(struct work_struct *work)
 	iovnet_vf_link_update(vf);
 	if (test_bit(IOVNET_VF_RUNNING, vf->state) &&
 	    !test_bit(IOVNET_VF_RESET_REQUESTED, vf->state) && vf->link_up &&
-	    iovnet_port_tx_hung(&vf->port, IOVNET_TX_HANG_PERIOD)) {
+	    /* Pause frames reach only the PF: a VF cannot tell them apart */
+	    iovnet_port_tx_hung(&vf->port, IOVNET_TX_HANG_PERIOD, false)) {
 		netdev_warn(vf->netdev, "TX completions stopped, resetting\n");
 		iovnet_vf_request_reset(vf, "TX completions stopped");
 	}
@@ -210,7 +211,8 @@ static int iovnet_vf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	err = iovnet_vf_handshake(vf);
 	rtnl_unlock();
 	if (err) {
-		dev_info(&pdev->dev, "PF not ready (%d), will retry\n", err);
+		dev_info(&pdev->dev, "PF not ready (%d, mailbox %#x), will retry\n",
+			 err, vf->mbx_last);
 		iovnet_vf_request_reset(vf, "a PF not ready at probe");
 		if (!is_valid_ether_addr(netdev->dev_addr))
 			eth_hw_addr_random(netdev);

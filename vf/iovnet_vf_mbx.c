@@ -25,6 +25,7 @@ static u32 iovnet_vf_mbx_fetch(struct iovnet_vf *vf)
 	u32 v = vf_rd32(vf, IOVNET_VF_MBX);
 
 	vf->mbx_bits |= v & IOVNET_VF_MBX_R2C;
+	vf->mbx_last = v;
 	return v;
 }
 

@@ -595,6 +595,7 @@ int iovnet_vf_handshake(struct iovnet_vf *vf)
  */
 void iovnet_vf_recover(struct iovnet_vf *vf)
 {
+	unsigned long delay = vf->retry_delay;
 	unsigned long start = vf->reset_start;
 	const char *reason = vf->reset_reason;
 	int err;
@@ -611,7 +612,16 @@ void iovnet_vf_recover(struct iovnet_vf *vf)
 		set_bit(IOVNET_VF_RESET_REQUESTED, vf->state);
 		vf->reset_start = start;
 		vf->reset_reason = reason;
-		vf->retry_delay = clamp(2 * vf->retry_delay,
+		/* Once per episode: a PF away for long must not fill the log */
+		if (err && !delay)
+			netdev_warn(vf->netdev,
+				    "recovery from %s failed (%d, mailbox %#x), retrying\n",
+				    reason ?: "a reset", err, vf->mbx_last);
+		/*
+		 * From where this episode was, not from the fresh request the
+		 * failed handshake itself made: the back-off must grow.
+		 */
+		vf->retry_delay = clamp(2 * delay,
 					(unsigned long)IOVNET_VF_RETRY_MIN,
 					(unsigned long)IOVNET_VF_RETRY_MAX);
 		vf->retry_at = jiffies + vf->retry_delay;
