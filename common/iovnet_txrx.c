@@ -1446,6 +1446,9 @@ void iovnet_queue_stats_values(struct iovnet_port *port, u64 **data)
  * iovnet_port_tx_hung() - is a TX ring no longer completing its work?
  * @port: the port, started
  * @period: the least time between two looks, in jiffies
+ * @paused: the link partner paused our transmitter (flow control) since
+ *	the previous look: rings may rightly stand still, so this look only
+ *	takes a new snapshot
  *
  * For the service task, which may call it as often as it likes: a ring
  * is hung when it had descriptors in flight at the previous look, at
@@ -1456,7 +1459,8 @@ void iovnet_queue_stats_values(struct iovnet_port *port, u64 **data)
  *
  * Return: true if a ring is hung.
  */
-bool iovnet_port_tx_hung(struct iovnet_port *port, unsigned long period)
+bool iovnet_port_tx_hung(struct iovnet_port *port, unsigned long period,
+			 bool paused)
 {
 	bool hung = false;
 	unsigned int q;
@@ -1471,7 +1475,7 @@ bool iovnet_port_tx_hung(struct iovnet_port *port, unsigned long period)
 		u16 ntc = READ_ONCE(ring->next_to_clean);
 		bool busy = ntc != READ_ONCE(ring->next_to_use);
 
-		if (busy && ring->hang_busy && ntc == ring->hang_ntc)
+		if (busy && ring->hang_busy && ntc == ring->hang_ntc && !paused)
 			hung = true;
 		ring->hang_busy = busy;
 		ring->hang_ntc = ntc;

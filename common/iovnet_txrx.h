@@ -207,7 +207,8 @@ void iovnet_port_stop(struct iovnet_port *port);
 u32 iovnet_port_eims(const struct iovnet_port *port);
 void iovnet_port_set_itr(struct iovnet_port *port);
 int iovnet_port_resize(struct iovnet_port *port, u16 tx_count, u16 rx_count);
-bool iovnet_port_tx_hung(struct iovnet_port *port, unsigned long period);
+bool iovnet_port_tx_hung(struct iovnet_port *port, unsigned long period,
+			 bool paused);
 void iovnet_port_sum(struct iovnet_port *port, struct iovnet_ring_stats *rx,
 		     struct iovnet_ring_stats *tx);
 unsigned int iovnet_queue_stats_count(const struct iovnet_port *port);

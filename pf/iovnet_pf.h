@@ -199,6 +199,7 @@ enum iovnet_pf_state {
  * @link_duplex: DUPLEX_* of the last link up
  * @stats_lock: protects @hw_stats
  * @hw_stats: accumulated MAC counters
+ * @tx_hang_xoff: XOFF frames received, as at the last TX hang check
  * @rss_key: RSS hash key
  * @reta: RSS redirection table (queue per entry)
  * @rss_flags: IOVNET_PF_RSS_* hash field choices
@@ -231,6 +232,7 @@ struct iovnet_pf {
 
 	spinlock_t stats_lock;	/* see above */
 	struct iovnet_pf_hw_stats hw_stats;
+	u64 tx_hang_xoff;
 
 	u8 rss_key[IOVNET_RSS_KEY_SIZE];
 	u8 reta[IOVNET_RETA_SIZE];

@@ -299,6 +299,23 @@ static void iovnet_pf_link_update(struct iovnet_pf *pf)
 	}
 }
 
+/*
+ * Did the link partner pause our transmitter (XOFF) since the last look,
+ * or is it paused now? A stalled ring is then no hang.
+ */
+static bool iovnet_pf_tx_paused(struct iovnet_pf *pf)
+{
+	u64 xoff;
+	bool moved;
+
+	spin_lock_bh(&pf->stats_lock);
+	xoff = pf->hw_stats.xoffrxc;
+	spin_unlock_bh(&pf->stats_lock);
+	moved = xoff != pf->tx_hang_xoff;
+	pf->tx_hang_xoff = xoff;
+	return moved || (pf_rd32(pf, IOVNET_STATUS) & IOVNET_STATUS_TXOFF);
+}
+
 /**
  * iovnet_pf_service_task() - periodic and interrupt-triggered slow work
  * @work: the service task's work item
@@ -322,7 +339,8 @@ void iovnet_pf_service_task(struct work_struct *work)
 
 	rtnl_lock();
 	if (!test_bit(IOVNET_PF_DOWN, pf->state) && pf->link_up &&
-	    iovnet_port_tx_hung(&pf->port, IOVNET_TX_HANG_PERIOD)) {
+	    iovnet_port_tx_hung(&pf->port, IOVNET_TX_HANG_PERIOD,
+				iovnet_pf_tx_paused(pf))) {
 		netdev_warn(pf->netdev, "TX completions stopped, resetting\n");
 		set_bit(IOVNET_PF_RESET_REQUESTED, pf->state);
 	}
