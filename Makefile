@@ -6,7 +6,8 @@
 #   make check    every test: static checks, then the lab selftests
 #   make bench [QUICK=1]   ours vs the stock igb/igbvf pair, side by side
 #   make bench-datapath [QUICK=1]   the PF datapath part of it alone
-#   make check-debug   the selftests and KUnit on a debug kernel
+#   make check-debug [TESTS="a.sh b.sh"]   KUnit and the selftests (default
+#                      all) on a debug kernel (CI runs a timed subset)
 #   make check-slow    make check plus a VF in a nested guest (3-9 min more)
 #   make check-nested  the nested-guest lane alone (CI runs it after make check)
 #   make check-stress  the load suites with the issue's counts (~24 min)
@@ -49,7 +50,7 @@ check-static:
 	tools/check --static-only
 
 check-debug:
-	tools/debug/check
+	tools/debug/check $(TESTS)
 
 demo:
 	tools/demo/run

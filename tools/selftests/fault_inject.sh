@@ -26,6 +26,13 @@
 # logs one line per fault (verbose=2 would dump stacks, which the lab's
 # kernel log check treats as a failure).
 #
+# With CONFIG_FAULT_INJECTION_STACKTRACE_FILTER, fail-nth counts only
+# allocations with a return address in the module under test on the stack
+# (require-start/-end set to its code: Documentation/fault-injection/
+# fault-injection.rst), so N = 1..K are the driver's own first K
+# allocations rather than the system call's (kernfs buffers, driver core)
+# -- without it the first points are mostly outside the driver.
+#
 # FAULT_OPS="probe open rings channels mtu vfprobe vfenable-pfdown
 # vfenable-pfup" (default: all) picks the sweeps; the others are skipped.
 #
@@ -113,10 +120,50 @@ EOF
 knob() { echo "$3" >"$DBG/$1/$2"; }
 SAVED=
 for f in failslab fail_page_alloc; do
-	for k in probability interval times space verbose task-filter ignore-gfp-wait; do
-		SAVED+="$f/$k=$(cat $DBG/$f/$k) "
+	for k in probability interval times space verbose task-filter ignore-gfp-wait \
+		 require-start require-end; do
+		[ -e "$DBG/$f/$k" ] && SAVED+="$f/$k=$(cat $DBG/$f/$k) "
 	done
 done
+
+# The code of a loaded module, "START END": its executable sections'
+# addresses (/sys/module/M/sections) and sizes (the .ko's ELF headers),
+# init code left out (freed, and placed apart).
+TEXTRANGE=/tmp/iovnet-textrange.py
+cat >"$TEXTRANGE" <<'EOF2'
+import os, struct, sys
+mod, ko = sys.argv[1], sys.argv[2]
+elf = open(ko, 'rb').read()
+shoff, = struct.unpack_from('<Q', elf, 0x28)
+shentsize, shnum, shstrndx = struct.unpack_from('<HHH', elf, 0x3a)
+shdr = [struct.unpack_from('<IIQQQQ', elf, shoff + i * shentsize) for i in range(shnum)]
+names = shdr[shstrndx][4]
+lo = hi = None
+for name_off, _, flags, _, _, size in shdr:
+    name = elf[names + name_off:elf.index(b'\0', names + name_off)].decode()
+    path = '/sys/module/%s/sections/%s' % (mod, name)
+    if not flags & 0x4 or not size or name.startswith('.init') or not os.path.exists(path):
+        continue
+    start = int(open(path).read(), 16)
+    lo = start if lo is None else min(lo, start)
+    hi = start + size if hi is None else max(hi, start + size)
+if lo is None or lo == 0:
+    sys.exit('no code addresses for ' + mod)
+print('%d %d' % (lo, hi))
+EOF2
+# scope MODULE KO: count only allocations made under MODULE's code
+SCOPED=0
+scope() {
+	local r
+	[ -e "$DBG/failslab/require-start" ] || return 0
+	r=$(python3 -S "$TEXTRANGE" "$1" "$2") || { ktap_info "fault: cannot scope to $1: $r"; return 1; }
+	for f in failslab fail_page_alloc; do
+		knob $f require-start "${r% *}"
+		knob $f require-end "${r#* }"
+	done
+	SCOPED=1
+	ktap_info "fault: fail-nth counts allocations under $1's code ($(printf '%#x-%#x' "${r% *}" "${r#* }"))"
+}
 cleanup() {
 	local kv
 	for kv in $SAVED; do
@@ -125,7 +172,7 @@ cleanup() {
 	tenants_cleanup
 	module_loaded iovnet_vf && rmmod iovnet_vf
 	[ -e "$(pf_sysfs)/sriov_numvfs" ] && vfs_disable 2>/dev/null
-	rm -f "$FNTH"
+	rm -f "$FNTH" "$TEXTRANGE"
 }
 trap cleanup EXIT
 
@@ -216,6 +263,7 @@ pf_load && pf_up && wait_ping 20 || { echo "Bail out! PF did not come up"; exit 
 check "PF passes traffic before any fault" ping_peer 10
 
 # --- PF probe (bind) ------------------------------------------------------
+scope iovnet_pf "$PF_KO"
 BDF=$LAB_PF_PCI
 echo "$BDF" >/sys/bus/pci/drivers/iovnet_pf/unbind
 step_probe() {
@@ -327,6 +375,7 @@ ip link set "$PF_IF" mtu 1500
 
 # --- VF driver probe (bind to iovnet_vf) -------------------------------------
 vfs_enable 2 && insmod "$VF_KO"
+scope iovnet_vf "$VF_KO"
 VFBDF=$(vf_bdf 0)
 echo iovnet_vf >"/sys/bus/pci/devices/$VFBDF/driver_override"
 vf_bound() { [ "$(basename "$(readlink "/sys/bus/pci/devices/$VFBDF/driver" 2>/dev/null)")" = iovnet_vf ]; }
@@ -368,6 +417,7 @@ step_vfs() {
 	vfs_disable
 }
 echo 0 >"$(pf_sysfs)/sriov_drivers_autoprobe"
+scope iovnet_pf "$PF_KO"
 ip link set "$PF_IF" down
 VF_PF_UP=0
 sweep vfenable-pfdown "VF enable (sriov_numvfs = 2, PF down)" step_vfs
@@ -377,5 +427,5 @@ VF_PF_UP=1
 sweep vfenable-pfup "VF enable (sriov_numvfs = 2, PF up)" step_vfs
 vfs_disable
 check "PF passes traffic after all the faults" ping_peer 20
-ktap_info "fault_inject: $(( $(date +%s) - T_START )) s in all, K=$K"
+ktap_info "fault_inject: $(( $(date +%s) - T_START )) s in all, K=$K, $([ $SCOPED = 1 ] && echo "fail-nth scoped to the module under test" || echo "fail-nth not scoped (no stacktrace filter)")"
 ktap_finish

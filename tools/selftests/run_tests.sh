@@ -20,12 +20,14 @@ n=0 failed=0
 for t in "$@"; do
 	n=$((n + 1))
 	echo "# selftests: iovnet: $t"
+	t0=$SECONDS
 	timeout --foreground "$timeout" "$dir/$t" 2>&1 | sed -u 's/^/  /'
 	rc=${PIPESTATUS[0]}
 	# Leave the next test a clean slate: no module of ours loaded.
 	for m in iovnet_vf iovnet_pf; do
 		[ -d /sys/module/$m ] && rmmod $m 2>/dev/null
 	done
+	echo "# $t: $((SECONDS - t0))s"
 	if [ "$rc" -eq 0 ]; then
 		echo "ok $n selftests: iovnet: $t"
 	elif [ "$rc" -eq 4 ]; then
