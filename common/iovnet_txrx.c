@@ -429,13 +429,11 @@ static bool iovnet_rx_alloc(struct iovnet_ring *ring, u16 idx)
 	return true;
 }
 
-static void iovnet_rx_refill(struct iovnet_ring *ring)
+/* Give every unused descriptor a buffer; true if any got one */
+static bool iovnet_rx_fill(struct iovnet_ring *ring)
 {
 	unsigned int todo = iovnet_ring_unused(ring);
 	u16 ntu = ring->next_to_use;
-
-	if (!todo)
-		return;
 
 	while (todo--) {
 		if (!iovnet_rx_alloc(ring, ntu)) {
@@ -446,12 +444,17 @@ static void iovnet_rx_refill(struct iovnet_ring *ring)
 		}
 		iovnet_ring_advance(ring, &ntu);
 	}
+	if (ntu == ring->next_to_use)
+		return false;
+	ring->next_to_use = ntu;
+	return true;
+}
 
-	if (ntu != ring->next_to_use) {
-		ring->next_to_use = ntu;
-		/* writel() orders the descriptor writes before the doorbell */
-		writel(ntu, ring->tail);
-	}
+static void iovnet_rx_refill(struct iovnet_ring *ring)
+{
+	/* writel() orders the descriptor writes before the doorbell */
+	if (iovnet_rx_fill(ring))
+		writel(ring->next_to_use, ring->tail);
 }
 
 struct iovnet_rx_counts {
@@ -750,8 +753,12 @@ static int iovnet_rx_ring_alloc(struct iovnet_port *port,
 		goto err_desc;
 	}
 
-	/* Fill every descriptor but one: a full ring looks empty to HW */
-	iovnet_rx_refill(ring);
+	/*
+	 * Fill every descriptor but one: a full ring looks empty to HW. No
+	 * doorbell: during a resize the queue's tail register still belongs
+	 * to the running ring; configure() writes it when this ring goes in.
+	 */
+	iovnet_rx_fill(ring);
 	if (ring->next_to_use != ring->count - 1) {
 		err = -ENOMEM;
 		iovnet_rx_flush(ring);
@@ -759,7 +766,6 @@ static int iovnet_rx_ring_alloc(struct iovnet_port *port,
 		ring->pp = NULL;
 		goto err_desc;
 	}
-	/* The device has not seen the tail yet: configure() writes it */
 	return 0;
 
 err_desc:

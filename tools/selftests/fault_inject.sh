@@ -7,7 +7,8 @@
 # (bind), open, ring resize (ethtool -G), channel change (ethtool -L), MTU
 # change, VF enable (sriov_numvfs) and VF driver probe (bind to iovnet_vf)
 # -- the Nth slab or page allocation made by the task doing it fails, for
-# N = 1..K (FAULT_K, default 4: the debug kernel under TCG is slow), one
+# N = 1..K (FAULT_K, default 8: enough to reach the second queue pair of
+# a ring resize, after the first new RX ring is filled), one
 # failure per attempt.  Each attempt must either fail with an errno and
 # leave the previous state intact, or succeed; either way the next
 # attempt without injection must succeed and the device must pass
@@ -42,7 +43,7 @@
 . "$(dirname "$0")/lib.sh"
 
 DBG=/sys/kernel/debug
-K=${FAULT_K:-4}
+K=${FAULT_K:-8}
 FNTH=/tmp/iovnet-fnth.py
 
 if [ ! -d $DBG/failslab ] || [ ! -d $DBG/fail_page_alloc ] ||
