@@ -34,15 +34,15 @@ stage() {	# ok|fail NAME [COMMENT]
 }
 
 # --- 1. the checkers are there ----------------------------------------
-# virtme-init links /lib/modules/$(uname -r) to the kernel tree's modules
-# but mounts its /lib overlay in the background, so on a slow kernel the
-# overlay can land last and hide the link (virtme/guest/virtme-init:27-34,
-# 50-52): then nothing loads (8021q for "ip link add type vlan", igbvf).
+# virtme-init links /lib/modules/$(uname -r) into the kernel tree, which
+# is cached under /var/cache, where it then mounts a tmpfs
+# (virtme/guest/virtme-init:50-52, 94): the link points nowhere, and
+# nothing loads (8021q for "ip link add type vlan", igbvf).  Link the copy
+# tools/debug/check installed in build/debug/modroot instead.
 kver=$(uname -r)
-mods=$(sed -n 's/.*virtme_link_mods=\([^ ]*\).*/\1/p' /proc/cmdline)
-if [ -n "$mods" ] && [ ! -e "/lib/modules/$kver/modules.dep" ]; then
-	ln -sfn "$mods" "/lib/modules/$kver" &&
-		echo "# debug-lane: /lib/modules/$kver linked again to $mods (hidden by virtme-init's /lib overlay)"
+if [ ! -e "/lib/modules/$kver/modules.dep" ] &&
+   [ -e "$out/modroot/lib/modules/$kver/modules.dep" ]; then
+	ln -sfn "$out/modroot/lib/modules/$kver" "/lib/modules/$kver"
 fi
 missing=
 modprobe -q 8021q || missing+=" modules(8021q)"
