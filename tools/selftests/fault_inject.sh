@@ -232,7 +232,7 @@ sweep() {	# OP DESCRIPTION STEP
 	fi
 	t0=$(date +%s%N)
 	dmesg_mark
-	for n in $(seq 1 "$K"); do
+	for n in $(seq 1 "${SWEEP_K:-$K}"); do
 		if ! $step "$n"; then
 			bad=$((bad + 1))
 			ktap_info "fault: $OP N=$n: BROKEN: $WHY"
@@ -244,7 +244,7 @@ sweep() {	# OP DESCRIPTION STEP
 		ktap_info "fault: $OP: BROKEN after the sweep: $WHY"
 	fi
 	ktap_info "fault: $OP: $INJ faults injected, $FAILED made it fail, $bad broken, $(( ($(date +%s%N) - t0) / 1000000 )) ms"
-	check "$desc: Nth allocation fails for N=1..$K ($INJ injected, $FAILED errors, state kept)" \
+	check "$desc: Nth allocation fails for N=1..${SWEEP_K:-$K} ($INJ injected, $FAILED errors, state kept)" \
 		sh -c "[ $bad -eq 0 ] && [ $INJ -gt 0 ]"
 	check "$OP: no oops, WARN, KASAN or lockdep report" dmesg_clean
 }
@@ -419,6 +419,12 @@ step_vfs() {
 }
 echo 0 >"$(pf_sysfs)/sriov_drivers_autoprobe"
 scope iovnet_pf "$PF_KO"
+# From N=5 on, the faults land in the PCI core's pci_iov_add_virtfn():
+# device_add() failing in pci_device_add() only WARNs
+# (drivers/pci/probe.c:2654) and leaves the VF's BAR resources claimed,
+# so the next enable hits BUG_ON(rc) at drivers/pci/iov.c:333.  That is
+# the core's limit, not the driver's: stop before it.
+SWEEP_K=4
 ip link set "$PF_IF" down
 VF_PF_UP=0
 sweep vfenable-pfdown "VF enable (sriov_numvfs = 2, PF down)" step_vfs
