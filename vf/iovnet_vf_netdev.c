@@ -151,18 +151,24 @@ static void iovnet_vf_rx_mode_want(struct iovnet_vf *vf,
 	struct netdev_hw_addr *ha;
 
 	memset(want, 0, sizeof(*want));
-	netif_addr_lock_bh(netdev);
-	netdev_for_each_mc_addr(ha, netdev) {
-		if (mc < IOVNET_MBX_MAX_MC_HASHES)
-			want->mc_hash[mc] = iovnet_mbx_mc_hash(ha->addr);
-		mc++;
+	/*
+	 * The handshake in probe runs before register_netdev(), which is
+	 * what initialises the address lists' lock; the lists are empty then.
+	 */
+	if (netdev->reg_state != NETREG_UNINITIALIZED) {
+		netif_addr_lock_bh(netdev);
+		netdev_for_each_mc_addr(ha, netdev) {
+			if (mc < IOVNET_MBX_MAX_MC_HASHES)
+				want->mc_hash[mc] = iovnet_mbx_mc_hash(ha->addr);
+			mc++;
+		}
+		netdev_for_each_uc_addr(ha, netdev) {
+			if (uc < IOVNET_VF_MAX_UC)
+				ether_addr_copy(want->uc[uc], ha->addr);
+			uc++;
+		}
+		netif_addr_unlock_bh(netdev);
 	}
-	netdev_for_each_uc_addr(ha, netdev) {
-		if (uc < IOVNET_VF_MAX_UC)
-			ether_addr_copy(want->uc[uc], ha->addr);
-		uc++;
-	}
-	netif_addr_unlock_bh(netdev);
 
 	/* What does not fit in the filters needs a promiscuous mode */
 	if ((netdev->flags & IFF_PROMISC) || uc > IOVNET_VF_MAX_UC)
