@@ -1452,29 +1452,28 @@ void iovnet_queue_stats_values(struct iovnet_port *port, u64 **data)
  * iovnet_port_tx_hung() - is a TX ring no longer completing its work?
  * @port: the port, started
  * @period: the least time between two looks, in jiffies
- * @paused: the link partner paused our transmitter (flow control) since
- *	the previous look: rings may rightly stand still, so this look only
- *	takes a new snapshot
  *
  * For the service task, which may call it as often as it likes: a ring
  * is hung when it had descriptors in flight at the previous look, at
- * least @period ago, and has completed none since. The stack's watchdog
+ * least @period ago, and has completed none since, unless the link
+ * partner paused us in between (ops->tx_paused). The stack's watchdog
  * sees only a full (stopped) queue; a ring stuck behind a descriptor that
  * will never come back done, with its queue not full, would otherwise
  * stay stuck.
  *
  * Return: true if a ring is hung.
  */
-bool iovnet_port_tx_hung(struct iovnet_port *port, unsigned long period,
-			 bool paused)
+bool iovnet_port_tx_hung(struct iovnet_port *port, unsigned long period)
 {
-	bool hung = false;
+	bool hung = false, paused;
 	unsigned int q;
 
 	/* A look right after the last one would catch rings mid-completion */
 	if (time_before(jiffies, port->tx_hang_checked + period))
 		return false;
 	port->tx_hang_checked = jiffies;
+	/* Asked only when looking: the answer covers the time since the last look */
+	paused = port->ops->tx_paused && port->ops->tx_paused(port);
 
 	for (q = 0; q < port->num_queues; q++) {
 		struct iovnet_ring *ring = port->qvecs[q]->tx;

@@ -123,12 +123,16 @@ struct iovnet_port;
  * struct iovnet_port_ops - what the datapath asks of the PF or VF driver
  * @queue_regs: offset of queue @q's RX or TX register block in BAR0
  * @map_queue: route queue @q's RX and TX causes to MSI-X entry @vector
+ * @tx_paused: did the link partner pause our transmitter (flow control)
+ *	since the last call, or is it paused now? NULL where pause frames
+ *	cannot be seen (a VF)
  */
 struct iovnet_port_ops {
 	u32 (*queue_regs)(const struct iovnet_port *port, unsigned int q,
 			  bool tx);
 	void (*map_queue)(struct iovnet_port *port, unsigned int q,
 			  unsigned int vector);
+	bool (*tx_paused)(struct iovnet_port *port);
 };
 
 /**
@@ -207,8 +211,7 @@ void iovnet_port_stop(struct iovnet_port *port);
 u32 iovnet_port_eims(const struct iovnet_port *port);
 void iovnet_port_set_itr(struct iovnet_port *port);
 int iovnet_port_resize(struct iovnet_port *port, u16 tx_count, u16 rx_count);
-bool iovnet_port_tx_hung(struct iovnet_port *port, unsigned long period,
-			 bool paused);
+bool iovnet_port_tx_hung(struct iovnet_port *port, unsigned long period);
 void iovnet_port_sum(struct iovnet_port *port, struct iovnet_ring_stats *rx,
 		     struct iovnet_ring_stats *tx);
 unsigned int iovnet_queue_stats_count(const struct iovnet_port *port);

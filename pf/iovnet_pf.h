@@ -199,7 +199,7 @@ enum iovnet_pf_state {
  * @link_duplex: DUPLEX_* of the last link up
  * @stats_lock: protects @hw_stats
  * @hw_stats: accumulated MAC counters
- * @tx_hang_xoff: XOFF frames received, as at the last TX hang check
+ * @tx_hang_xoff: XOFF frames received, as at the last TX hang look
  * @rss_key: RSS hash key
  * @reta: RSS redirection table (queue per entry)
  * @rss_flags: IOVNET_PF_RSS_* hash field choices

@@ -58,9 +58,28 @@ static void iovnet_pf_map_queue(struct iovnet_port *port, unsigned int q,
 	iovnet_wr32(port, IOVNET_IVAR(hwq % 8), ivar);
 }
 
+/*
+ * XOFF frames counted since the last call, or STATUS.TXOFF now: the
+ * counters are folded in by the service task, just before it asks.
+ */
+static bool iovnet_pf_tx_paused(struct iovnet_port *port)
+{
+	struct iovnet_pf *pf = container_of(port, struct iovnet_pf, port);
+	bool moved;
+	u64 xoff;
+
+	spin_lock_bh(&pf->stats_lock);
+	xoff = pf->hw_stats.xoffrxc;
+	spin_unlock_bh(&pf->stats_lock);
+	moved = xoff != pf->tx_hang_xoff;
+	pf->tx_hang_xoff = xoff;
+	return moved || (pf_rd32(pf, IOVNET_STATUS) & IOVNET_STATUS_TXOFF);
+}
+
 const struct iovnet_port_ops iovnet_pf_port_ops = {
 	.queue_regs = iovnet_pf_queue_regs,
 	.map_queue = iovnet_pf_map_queue,
+	.tx_paused = iovnet_pf_tx_paused,
 };
 
 static int iovnet_pf_mdic(struct iovnet_pf *pf, u32 op, u32 reg, u16 *data)

@@ -9,27 +9,21 @@
 #include "iovnet_pf.h"
 
 /*
- * Stop our receiving and transmitting. With VFs they keep the device's
- * receiver and transmitter: only our pool's gate closes.
+ * Stop our receiving (@rx) or transmitting. With VFs they keep the
+ * device's receiver and transmitter: only our pool's gate closes.
  */
-static void iovnet_pf_close_rx(struct iovnet_pf *pf)
+static void iovnet_pf_close(struct iovnet_pf *pf, bool rx)
 {
-	if (pf->num_vfs)
-		pf_wr32(pf, IOVNET_PF_VFRE,
-			pf_rd32(pf, IOVNET_PF_VFRE) & ~BIT(iovnet_pf_pool(pf)));
-	else
-		pf_wr32(pf, IOVNET_RCTL,
-			pf_rd32(pf, IOVNET_RCTL) & ~IOVNET_RCTL_EN);
-}
+	u32 reg, bit;
 
-static void iovnet_pf_close_tx(struct iovnet_pf *pf)
-{
-	if (pf->num_vfs)
-		pf_wr32(pf, IOVNET_PF_VFTE,
-			pf_rd32(pf, IOVNET_PF_VFTE) & ~BIT(iovnet_pf_pool(pf)));
-	else
-		pf_wr32(pf, IOVNET_TCTL,
-			pf_rd32(pf, IOVNET_TCTL) & ~IOVNET_TCTL_EN);
+	if (pf->num_vfs) {
+		reg = rx ? IOVNET_PF_VFRE : IOVNET_PF_VFTE;
+		bit = BIT(iovnet_pf_pool(pf));
+	} else {
+		reg = rx ? IOVNET_RCTL : IOVNET_TCTL;
+		bit = rx ? IOVNET_RCTL_EN : IOVNET_TCTL_EN;
+	}
+	pf_wr32(pf, reg, pf_rd32(pf, reg) & ~bit);
 }
 
 /**
@@ -73,8 +67,8 @@ int iovnet_pf_up(struct iovnet_pf *pf)
 
 err_disable:
 	set_bit(IOVNET_PF_DOWN, pf->state);
-	iovnet_pf_close_rx(pf);
-	iovnet_pf_close_tx(pf);
+	iovnet_pf_close(pf, true);
+	iovnet_pf_close(pf, false);
 err_free:
 	iovnet_port_free(port);
 	return err;
@@ -94,9 +88,9 @@ void iovnet_pf_down(struct iovnet_pf *pf)
 	netif_carrier_off(pf->netdev);
 	pf->link_up = false;
 
-	iovnet_pf_close_rx(pf);
+	iovnet_pf_close(pf, true);
 	iovnet_port_stop(port);
-	iovnet_pf_close_tx(pf);
+	iovnet_pf_close(pf, false);
 	iovnet_port_free_irqs(port);
 	iovnet_port_free(port);
 }
@@ -299,23 +293,6 @@ static void iovnet_pf_link_update(struct iovnet_pf *pf)
 	}
 }
 
-/*
- * Did the link partner pause our transmitter (XOFF) since the last look,
- * or is it paused now? A stalled ring is then no hang.
- */
-static bool iovnet_pf_tx_paused(struct iovnet_pf *pf)
-{
-	u64 xoff;
-	bool moved;
-
-	spin_lock_bh(&pf->stats_lock);
-	xoff = pf->hw_stats.xoffrxc;
-	spin_unlock_bh(&pf->stats_lock);
-	moved = xoff != pf->tx_hang_xoff;
-	pf->tx_hang_xoff = xoff;
-	return moved || (pf_rd32(pf, IOVNET_STATUS) & IOVNET_STATUS_TXOFF);
-}
-
 /**
  * iovnet_pf_service_task() - periodic and interrupt-triggered slow work
  * @work: the service task's work item
@@ -339,8 +316,7 @@ void iovnet_pf_service_task(struct work_struct *work)
 
 	rtnl_lock();
 	if (!test_bit(IOVNET_PF_DOWN, pf->state) && pf->link_up &&
-	    iovnet_port_tx_hung(&pf->port, IOVNET_TX_HANG_PERIOD,
-				iovnet_pf_tx_paused(pf))) {
+	    iovnet_port_tx_hung(&pf->port, IOVNET_TX_HANG_PERIOD)) {
 		netdev_warn(pf->netdev, "TX completions stopped, resetting\n");
 		set_bit(IOVNET_PF_RESET_REQUESTED, pf->state);
 	}

@@ -164,8 +164,7 @@ static void iovnet_vf_service_task(struct work_struct *work)
 	iovnet_vf_link_update(vf);
 	if (test_bit(IOVNET_VF_RUNNING, vf->state) &&
 	    !test_bit(IOVNET_VF_RESET_REQUESTED, vf->state) && vf->link_up &&
-	    /* Pause frames reach only the PF: a VF cannot tell them apart */
-	    iovnet_port_tx_hung(&vf->port, IOVNET_TX_HANG_PERIOD, false)) {
+	    iovnet_port_tx_hung(&vf->port, IOVNET_TX_HANG_PERIOD)) {
 		netdev_warn(vf->netdev, "TX completions stopped, resetting\n");
 		iovnet_vf_request_reset(vf, "TX completions stopped");
 	}
