@@ -9,7 +9,9 @@
 # -- the Nth slab or page allocation made by the task doing it fails, for
 # N = 1..K (FAULT_K, default 8: enough to reach the second queue pair of
 # a ring resize, after the first new RX ring is filled), one
-# failure per attempt.  Each attempt must either fail with an errno and
+# failure per attempt.  The PF probe's first points are in
+# pci_enable_device() and ACPI, so its sweep counts the probe's points P
+# first and takes N = 1..K/2 and K/2 more spread up to P (spread_points).  Each attempt must either fail with an errno and
 # leave the previous state intact, or succeed; either way the next
 # attempt without injection must succeed and the device must pass
 # traffic afterwards.
@@ -219,11 +221,29 @@ attempt() {
 	fi
 }
 
-# sweep OP STEP: runs "STEP N" for N = 1..K until the operation makes
-# fewer than N fault points; STEP does the attempt and its checks and
+# spread_points P: K of an operation's P fault points: the first K/2,
+# then K/2 spread evenly over the rest up to the last one.  An operation
+# whose callees allocate first (the PF probe: pci_enable_device() and
+# ACPI) would otherwise never have the driver's own allocations fail.
+spread_points() {
+	local p=$1 h=$((K / 2)) i
+	if [ "$p" -le "$K" ]; then
+		seq 1 "$p"
+		return
+	fi
+	seq 1 "$h"
+	for i in $(seq 1 $((K - h))); do
+		echo $((h + i * (p - h) / (K - h)))
+	done
+}
+
+# sweep OP STEP: runs "STEP N" for N = 1..K (SWEEP_K) until the operation
+# makes fewer than N fault points; with SWEEP_SPREAD=1 it first counts
+# the operation's points P with an attempt that cannot reach its N, then
+# runs the K of spread_points P.  STEP does the attempt and its checks and
 # returns non-zero on a broken invariant.  One check per operation.
 sweep() {	# OP DESCRIPTION STEP
-	local n bad=0 t0 desc=$2 step=$3
+	local n ns range bad=0 t0 desc=$2 step=$3 big=1000000
 	OP=$1 INJ=0 FAILED=0
 	if [ -n "${FAULT_OPS:-}" ] && [[ " $FAULT_OPS " != *" $OP "* ]]; then
 		ktap_result skip "$desc" "not in FAULT_OPS"
@@ -232,7 +252,19 @@ sweep() {	# OP DESCRIPTION STEP
 	fi
 	t0=$(date +%s%N)
 	dmesg_mark
-	for n in $(seq 1 "${SWEEP_K:-$K}"); do
+	ns=$(seq 1 "${SWEEP_K:-$K}")
+	range=1..${SWEEP_K:-$K}
+	if [ "${SWEEP_SPREAD:-0}" = 1 ]; then
+		WHY=
+		if ! $step $big || [ "$ERR" != 0 ]; then
+			bad=$((bad + 1))
+			ktap_info "fault: $OP: BROKEN without a fault: ${WHY:-errno $ERR}"
+		fi
+		ns=$(spread_points $((big - LEFT)))
+		range=$(paste -s -d, <<<"$ns")
+		ktap_info "fault: $OP makes $((big - LEFT)) fault points; N = $range"
+	fi
+	for n in $ns; do
 		if ! $step "$n"; then
 			bad=$((bad + 1))
 			ktap_info "fault: $OP N=$n: BROKEN: $WHY"
@@ -244,7 +276,7 @@ sweep() {	# OP DESCRIPTION STEP
 		ktap_info "fault: $OP: BROKEN after the sweep: $WHY"
 	fi
 	ktap_info "fault: $OP: $INJ faults injected, $FAILED made it fail, $bad broken, $(( ($(date +%s%N) - t0) / 1000000 )) ms"
-	check "$desc: Nth allocation fails for N=1..${SWEEP_K:-$K} ($INJ injected, $FAILED errors, state kept)" \
+	check "$desc: Nth allocation fails for N=$range ($INJ injected, $FAILED errors, state kept)" \
 		sh -c "[ $bad -eq 0 ] && [ $INJ -gt 0 ]"
 	check "$OP: no oops, WARN, KASAN or lockdep report" dmesg_clean
 }
@@ -286,9 +318,9 @@ probe_end() {
 	PF_IF= && pf_load && pf_up && wait_ping 20 ||
 		{ WHY="no PF traffic after the probe faults"; return 1; }
 }
-SWEEP_END=probe_end
+SWEEP_END=probe_end SWEEP_SPREAD=1
 sweep probe "PF probe (bind to iovnet_pf)" step_probe
-SWEEP_END=
+SWEEP_END= SWEEP_SPREAD=0
 pf_bound || { echo "$BDF" >/sys/bus/pci/drivers/iovnet_pf/bind; PF_IF= && pf_load && pf_up && wait_ping 20; }
 
 # --- open -----------------------------------------------------------------
