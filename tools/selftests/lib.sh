@@ -167,7 +167,8 @@ vf_bind() {	# INDEX DRIVER
 	echo "$2" > "$dev/driver_override" &&
 	echo "$bdf" > /sys/bus/pci/drivers_probe || return 1
 	wait_for 10 sh -c "ls $dev/net 2>/dev/null | grep -q ." || return 1
-	udevadm settle -t 10 2>/dev/null
+	# The name udev gives it (a debug kernel's udev can take over 10 s)
+	udevadm settle -t 60 2>/dev/null
 	ls "$dev/net"
 }
 
