@@ -9,12 +9,12 @@
 # -- the Nth slab or page allocation made by the task doing it fails, for
 # N = 1..K (FAULT_K, default 8: enough to reach the second queue pair of
 # a ring resize, after the first new RX ring is filled), one
-# failure per attempt.  The PF probe's first points are in
-# pci_enable_device() and ACPI, so its sweep counts the probe's points P
-# first and takes N = 1..K/2 and K/2 more spread up to P (spread_points).  Each attempt must either fail with an errno and
-# leave the previous state intact, or succeed; either way the next
-# attempt without injection must succeed and the device must pass
-# traffic afterwards.
+# failure per attempt.  The probes (PF and VF bind) count their points P
+# first and take all of them, or K spread over them if there are more
+# (spread_points; see the scoping below).  Each attempt must either fail
+# with an errno and leave the previous state intact, or succeed; either
+# way the next attempt without injection must succeed and the device
+# must pass traffic afterwards.
 #
 # Scoping: /proc/thread-self/fail-nth (Documentation/fault-injection/
 # fault-injection.rst, "Systematic faults using fail-nth") arms the Nth
@@ -34,10 +34,21 @@
 # (require-start/-end set to its code: Documentation/fault-injection/
 # fault-injection.rst), so N = 1..K are the driver's own first K
 # allocations rather than the system call's (kernfs buffers, driver core)
-# -- without it the first points are mostly outside the driver.
+# -- without it the first points are mostly outside the driver.  The
+# probes (PF and VF bind) go further: the stack is looked at only
+# FAULT_DEPTH frames deep (stacktrace-depth, default 8), so only
+# allocations the driver makes itself or one or two helpers below it
+# count, not the thousands pci_enable_device(), register_netdev() and
+# sysfs make on its behalf: 28 points for the PF probe and 27 for the VF
+# probe on the debug kernel (4 at depth 5, 107 at 10, 3050 at 32).  A
+# probe with at most FAULT_ALL (default K) such points has every one of
+# them fail in turn, else K spread over them; at least one of them must
+# make the probe fail with an errno.
 #
 # FAULT_OPS="probe open rings channels mtu vfprobe vfenable-pfdown
 # vfenable-pfup" (default: all) picks the sweeps; the others are skipped.
+# FAULT_K, FAULT_DEPTH and FAULT_ALL set K, the probes' stack depth and
+# their all-points limit.
 #
 # Output: "# fault: OP N=n ..." lines (the errno the operation returned,
 # which injector fired), then a summary per operation.
@@ -46,6 +57,8 @@
 
 DBG=/sys/kernel/debug
 K=${FAULT_K:-8}
+DEPTH=${FAULT_DEPTH:-8}
+ALL=${FAULT_ALL:-$K}
 FNTH=/tmp/iovnet-fnth.py
 
 if [ ! -d $DBG/failslab ] || [ ! -d $DBG/fail_page_alloc ] ||
@@ -124,7 +137,7 @@ knob() { echo "$3" >"$DBG/$1/$2"; }
 SAVED=
 for f in failslab fail_page_alloc; do
 	for k in probability interval times space verbose task-filter ignore-gfp-wait \
-		 require-start require-end; do
+		 require-start require-end reject-start reject-end stacktrace-depth; do
 		[ -e "$DBG/$f/$k" ] && SAVED+="$f/$k=$(cat $DBG/$f/$k) "
 	done
 done
@@ -154,18 +167,21 @@ if lo is None or lo == 0:
     sys.exit('no code addresses for ' + mod)
 print('%d %d' % (lo, hi))
 EOF2
-# scope MODULE KO: count only allocations made under MODULE's code
+# scope MODULE KO [DEPTH]: count only allocations made under MODULE's
+# code, within DEPTH stack frames of the allocator (default 32, the
+# kernel's: anywhere below the module's code)
 SCOPED=0
 scope() {
-	local r
+	local r depth=${3:-32}
 	[ -e "$DBG/failslab/require-start" ] || return 0
 	r=$(python3 -S "$TEXTRANGE" "$1" "$2") || { ktap_info "fault: cannot scope to $1: $r"; return 1; }
 	for f in failslab fail_page_alloc; do
 		knob $f require-start "${r% *}"
 		knob $f require-end "${r#* }"
+		knob $f stacktrace-depth "$depth"
 	done
 	SCOPED=1
-	ktap_info "fault: fail-nth counts allocations under $1's code ($(printf '%#x-%#x' "${r% *}" "${r#* }"))"
+	ktap_info "fault: fail-nth counts allocations under $1's code ($(printf '%#x-%#x' "${r% *}" "${r#* }")), $depth frames deep"
 }
 cleanup() {
 	local kv
@@ -175,9 +191,38 @@ cleanup() {
 	tenants_cleanup
 	module_loaded iovnet_vf && rmmod iovnet_vf
 	[ -e "$(pf_sysfs)/sriov_numvfs" ] && vfs_disable 2>/dev/null
-	rm -f "$FNTH" "$TEXTRANGE"
+	rm -f "$FNTH" "$TEXTRANGE" "$SYMRANGE"
 }
 trap cleanup EXIT
+
+# A kernel function's code, "START END": its address and the next
+# function's, from /proc/kallsyms
+SYMRANGE=/tmp/iovnet-symrange.py
+cat >"$SYMRANGE" <<'EOF3'
+import sys
+addrs, start = [], None
+for line in open('/proc/kallsyms'):
+    f = line.split()
+    if f[1] in 'tTwW':
+        a = int(f[0], 16)
+        addrs.append(a)
+        if f[2] == sys.argv[1] and len(f) == 3:
+            start = a
+if not start:
+    sys.exit('no address for ' + sys.argv[1])
+print('%d %d' % (start, min(a for a in addrs if a > start)))
+EOF3
+# reject FUNCTION: allocations under FUNCTION never count, in any sweep
+reject() {
+	local r
+	[ -e "$DBG/failslab/reject-start" ] || return 0
+	r=$(python3 -S "$SYMRANGE" "$1") || { ktap_info "fault: cannot leave out $1: $r"; return 1; }
+	for f in failslab fail_page_alloc; do
+		knob $f reject-start "${r% *}"
+		knob $f reject-end "${r#* }"
+	done
+	ktap_info "fault: allocations under $1 never fail ($(printf '%#x-%#x' "${r% *}" "${r#* }"))"
+}
 
 for f in failslab fail_page_alloc; do
 	knob $f probability 0		# nothing fails but fail-nth's Nth
@@ -221,13 +266,12 @@ attempt() {
 	fi
 }
 
-# spread_points P: K of an operation's P fault points: the first K/2,
-# then K/2 spread evenly over the rest up to the last one.  An operation
-# whose callees allocate first (the PF probe: pci_enable_device() and
-# ACPI) would otherwise never have the driver's own allocations fail.
+# spread_points P: all of an operation's P fault points if there are at
+# most SWEEP_ALL (default K), else K of them: the first K/2, then K/2
+# spread evenly over the rest up to the last one.
 spread_points() {
 	local p=$1 h=$((K / 2)) i
-	if [ "$p" -le "$K" ]; then
+	if [ "$p" -le "${SWEEP_ALL:-$K}" ]; then
 		seq 1 "$p"
 		return
 	fi
@@ -241,9 +285,11 @@ spread_points() {
 # makes fewer than N fault points; with SWEEP_SPREAD=1 it first counts
 # the operation's points P with an attempt that cannot reach its N, then
 # runs the K of spread_points P.  STEP does the attempt and its checks and
-# returns non-zero on a broken invariant.  One check per operation.
+# returns non-zero on a broken invariant.  One check per operation; with
+# SWEEP_MUST_FAIL=1 it also needs one injected fault to have made the
+# operation fail with an errno.
 sweep() {	# OP DESCRIPTION STEP
-	local n ns range bad=0 t0 desc=$2 step=$3 big=1000000
+	local n ns range bad=0 t0 desc=$2 step=$3 big=1000000 fails=0
 	OP=$1 INJ=0 FAILED=0
 	if [ -n "${FAULT_OPS:-}" ] && [[ " $FAULT_OPS " != *" $OP "* ]]; then
 		ktap_result skip "$desc" "not in FAULT_OPS"
@@ -276,8 +322,9 @@ sweep() {	# OP DESCRIPTION STEP
 		ktap_info "fault: $OP: BROKEN after the sweep: $WHY"
 	fi
 	ktap_info "fault: $OP: $INJ faults injected, $FAILED made it fail, $bad broken, $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+	[ "${SWEEP_MUST_FAIL:-0}" = 1 ] || fails=-1
 	check "$desc: Nth allocation fails for N=$range ($INJ injected, $FAILED errors, state kept)" \
-		sh -c "[ $bad -eq 0 ] && [ $INJ -gt 0 ]"
+		sh -c "[ $bad -eq 0 ] && [ $INJ -gt 0 ] && [ $FAILED -gt $fails ]"
 	check "$OP: no oops, WARN, KASAN or lockdep report" dmesg_clean
 }
 
@@ -291,12 +338,19 @@ numvfs() { cat "$(pf_sysfs)/sriov_numvfs"; }
 
 ktap_header 19
 T_START=$(date +%s)
-ktap_info "kernel $(uname -r); K=$K; PF numa_node $(cat "/sys/bus/pci/devices/$LAB_PF_PCI/numa_node" 2>/dev/null || echo "none (no CONFIG_NUMA)")"
+# 6.12's MSI-X setup cannot fail cleanly in one place: when
+# msix_setup_interrupts() fails, pci_free_msi_irqs() unmaps the MSI-X table
+# and clears dev->msix_base (drivers/pci/msi/msi.c:695-696, 917-920), then
+# msix_capability_init() unmaps it again (msi.c:763-764), and iounmap(NULL)
+# WARNs (arch/x86/mm/ioremap.c:461).  A PCI core bug, not the driver's:
+# the probes' MSI-X allocations are left out of the sweeps.
+reject __pci_enable_msix_range
+ktap_info "kernel $(uname -r); K=$K, probes $DEPTH frames deep, all points up to $ALL; PF numa_node $(cat "/sys/bus/pci/devices/$LAB_PF_PCI/numa_node" 2>/dev/null || echo "none (no CONFIG_NUMA)")"
 pf_load && pf_up && wait_ping 20 || { echo "Bail out! PF did not come up"; exit 1; }
 check "PF passes traffic before any fault" ping_peer 10
 
 # --- PF probe (bind) ------------------------------------------------------
-scope iovnet_pf "$PF_KO"
+scope iovnet_pf "$PF_KO" "$DEPTH"
 BDF=$LAB_PF_PCI
 echo "$BDF" >/sys/bus/pci/drivers/iovnet_pf/unbind
 step_probe() {
@@ -318,9 +372,10 @@ probe_end() {
 	PF_IF= && pf_load && pf_up && wait_ping 20 ||
 		{ WHY="no PF traffic after the probe faults"; return 1; }
 }
-SWEEP_END=probe_end SWEEP_SPREAD=1
+SWEEP_END=probe_end SWEEP_SPREAD=1 SWEEP_ALL=$ALL SWEEP_MUST_FAIL=$SCOPED
 sweep probe "PF probe (bind to iovnet_pf)" step_probe
-SWEEP_END= SWEEP_SPREAD=0
+SWEEP_END='' SWEEP_SPREAD=0 SWEEP_ALL='' SWEEP_MUST_FAIL=0
+scope iovnet_pf "$PF_KO"
 pf_bound || { echo "$BDF" >/sys/bus/pci/drivers/iovnet_pf/bind; PF_IF= && pf_load && pf_up && wait_ping 20; }
 
 # --- open -----------------------------------------------------------------
@@ -408,7 +463,7 @@ ip link set "$PF_IF" mtu 1500
 
 # --- VF driver probe (bind to iovnet_vf) -------------------------------------
 vfs_enable 2 && insmod "$VF_KO"
-scope iovnet_vf "$VF_KO"
+scope iovnet_vf "$VF_KO" "$DEPTH"
 VFBDF=$(vf_bdf 0)
 echo iovnet_vf >"/sys/bus/pci/devices/$VFBDF/driver_override"
 vf_bound() { [ "$(basename "$(readlink "/sys/bus/pci/devices/$VFBDF/driver" 2>/dev/null)")" = iovnet_vf ]; }
@@ -425,7 +480,9 @@ step_vfprobe() {
 		{ WHY="VF bound without a netdev"; return 1; }
 	echo "$VFBDF" >/sys/bus/pci/drivers/iovnet_vf/unbind
 }
+SWEEP_SPREAD=1 SWEEP_ALL=$ALL SWEEP_MUST_FAIL=$SCOPED
 sweep vfprobe "VF driver probe (bind to iovnet_vf)" step_vfprobe
+SWEEP_SPREAD=0 SWEEP_ALL='' SWEEP_MUST_FAIL=0
 VF0=$(vf_bind 0 iovnet_vf) && tenant t0 "$VF0" 192.168.77.10
 check "VF 0 -> partner after the VF probe faults" \
 	wait_for 30 tns t0 ping -q -c 1 -W 1 "$PEER_IP"

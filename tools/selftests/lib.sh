@@ -75,6 +75,17 @@ time_until() {	# SECONDS COMMAND...
 	return $rc
 }
 
+# A time bound measured on the lab kernel, for the running kernel: a
+# debug kernel (lockdep, KASAN, kmemleak) runs everything, udev included,
+# several times slower, so it gets four times as long.
+time_bound() {	# SECONDS
+	if [ -e /proc/lockdep_stats ]; then
+		echo $(( $1 * 4 ))
+	else
+		echo "$1"
+	fi
+}
+
 netdev_by_mac() {	# MAC
 	local d
 	for d in /sys/class/net/*; do

@@ -3,11 +3,12 @@
 #
 # The PF pulled out from under its VFs: with 3 VFs bound to iovnet_vf and
 # traffic on the PF and on a VF, QEMU's "device_del igb0" unplugs the igb
-# from its PCIe root port (rp0).  Every command must finish within a bound,
-# the PF, its VFs and their netdevs must go away without an oops, the
-# modules must unload; then "device_add" puts the igb back, iovnet_pf
-# probes it and the PF and a VF pass traffic again.  Timed.  Leaves the
-# lab as it found it (the igb plugged in, no module loaded).
+# from its PCIe root port (rp0).  Every command must finish within a bound
+# (time_bound: four times as long on a debug kernel), the PF, its VFs and
+# their netdevs must go away without an oops, the modules must unload;
+# then "device_add" puts the igb back, iovnet_pf probes it and the PF and
+# a VF pass traffic again.  Timed.  Leaves the lab as it found it (the igb
+# plugged in, no module loaded).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -87,12 +88,13 @@ out=$($LAB_MONITOR device_del igb0)
 rc=$?
 check "device_del igb0 accepted by QEMU ($(ms_since "$t0") ms)" \
 	test $rc -eq 0 -a -z "$out"
-ms=$(time_until 60 pf_gone)
-check "the PF leaves the guest's PCI tree within 60 s (${ms} ms after device_del)" pf_gone
+b=$(time_bound 60)
+ms=$(time_until "$b" pf_gone)
+check "the PF leaves the guest's PCI tree within $b s (${ms} ms after device_del)" pf_gone
 check "its VFs went with it" vfs_gone
-ms=$(time_until 10 netdevs_gone)
+ms=$(time_until "$(time_bound 10)" netdevs_gone)
 check "the PF and VF netdevs are gone (${ms} ms later)" netdevs_gone
-ms=$(time_until 30 qemu_no_igb)
+ms=$(time_until "$(time_bound 30)" qemu_no_igb)
 check "QEMU has deleted igb0 (${ms} ms later)" qemu_no_igb
 ktap_info "unplug: $(ms_since "$t0") ms from device_del to QEMU done"
 
@@ -115,11 +117,12 @@ out=$($LAB_MONITOR device_add "$IGB_DEV")
 rc=$?
 [ -n "$out" ] && ktap_info "device_add: $out"
 check "device_add igb0 accepted by QEMU" test $rc -eq 0 -a -z "$out"
-ms=$(time_until 60 pf_bound)
-check "the PF is back at $LAB_PF_PCI and bound to iovnet_pf within 60 s (${ms} ms)" pf_bound
+b=$(time_bound 60)
+ms=$(time_until "$b" pf_bound)
+check "the PF is back at $LAB_PF_PCI and bound to iovnet_pf within $b s (${ms} ms)" pf_bound
 PF_IF=
 pf_load && pf_up
-ms=$(time_until 30 ping1)
+ms=$(time_until "$(time_bound 30)" ping1)
 check "PF -> partner after the re-plug (first answer after ${ms} ms)" ping_peer 50
 ktap_info "re-plug: $(ms_since "$t0") ms from device_add to PF traffic"
 
@@ -127,7 +130,7 @@ vfs_enable 2
 insmod "$VF_KO"
 VF_IF[0]=$(vf_bind 0 iovnet_vf)
 tenant t0 "${VF_IF[0]}" 192.168.77.10
-check "a VF again after the re-plug: VF 0 -> partner" wait_for 30 vf0_reaches_peer
+check "a VF again after the re-plug: VF 0 -> partner" wait_for "$(time_bound 30)" vf0_reaches_peer
 check "no oops, WARN or lockdep report after the re-plug" dmesg_clean
 tenants_cleanup
 rmmod iovnet_vf

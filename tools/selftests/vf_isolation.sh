@@ -173,21 +173,22 @@ vf_netdev() { ls "/sys/bus/pci/devices/$(vf_bdf "$1")/net" 2>/dev/null; }
 bound_both() { [ "$(vf_driver 0)" = iovnet_vf ] && [ "$(vf_driver 1)" = iovnet_vf ] &&
 	       [ -n "$(vf_netdev 0)" ] && [ -n "$(vf_netdev 1)" ]; }
 mcheck $CELL pf-reset "insmod iovnet_pf, 2 VFs: iovnet_vf probes both by itself" \
-	wait_for 20 bound_both
+	wait_for "$(time_bound 20)" bound_both
 ktap_info "VFs bound $(( ($(date +%s%N) - t) / 1000000 )) ms after insmod"
 ip link set "$PF_IF" vf 0 mac "${MAC[0]}"
 # by its PCI device: udev may be renaming the netdev meanwhile
 vf0_admin_mac() { [ "$(cat /sys/bus/pci/devices/"$(vf_bdf 0)"/net/*/address)" = "${MAC[0]}" ]; }
 ms=$(time_until 10 vf0_admin_mac)
 check "VF 0 takes its administrative MAC (${ms} ms)" vf0_admin_mac
-udevadm settle -t 10 2>/dev/null
+udevadm settle -t 60 2>/dev/null
 VF0=$(vf_netdev 0) VF1=$(vf_netdev 1)
 tenant t0 "$VF0" 192.168.77.20 && tenant t1 "$VF1" 192.168.77.21
 peer ip neigh flush dev peer0 2>/dev/null
-wait_for 30 tping t0 -c 1 -W 1 "$PEER_IP"
+bound=$(time_bound 30)
+wait_for "$bound" tping t0 -c 1 -W 1 "$PEER_IP"
 ms=$(( ($(date +%s%N) - t) / 1000000 ))
-mcheck $CELL pf-reset "PF reloaded: VF 0 reaches the partner ${ms} ms after insmod (bound 30 s)" \
-	sh -c "[ $ms -lt 30000 ] && ip netns exec t0 ping -q -c 3 -i 0.2 -W 2 $PEER_IP >/dev/null"
+mcheck $CELL pf-reset "PF reloaded: VF 0 reaches the partner ${ms} ms after insmod (bound $bound s)" \
+	sh -c "[ $ms -lt $((bound * 1000)) ] && ip netns exec t0 ping -q -c 3 -i 0.2 -W 2 $PEER_IP >/dev/null"
 check "VF 0 -> VF 1 after the reload" wait_for 20 tping t0 -c 1 -W 1 192.168.77.21
 check "no oops/WARN in the kernel log during the reload" dmesg_clean
 
