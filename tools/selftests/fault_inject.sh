@@ -39,8 +39,9 @@
 # FAULT_DEPTH frames deep (stacktrace-depth, default 8), so only
 # allocations the driver makes itself or one or two helpers below it
 # count, not the thousands pci_enable_device(), register_netdev() and
-# sysfs make on its behalf: 28 points for the PF probe and 27 for the VF
-# probe on the debug kernel (4 at depth 5, 107 at 10, 3050 at 32).  A
+# sysfs make on its behalf: 22 points for the PF probe and 20-21 for the
+# VF probe on the debug kernel, MSI-X setup left out (the PF probe: 4 at
+# depth 5, 107 at 10, 3050 at 32, with MSI-X setup).  A
 # probe with at most FAULT_ALL (default K) such points has every one of
 # them fail in turn, else K spread over them; at least one of them must
 # make the probe fail with an errno.

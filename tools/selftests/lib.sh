@@ -142,16 +142,19 @@ pf_stat() {	# STATISTIC
 	cat "/sys/class/net/$PF_IF/statistics/$1"
 }
 
-# A short iperf3 run; prints the receiver's bits per second.
-iperf_to_peer() {	# SECONDS [iperf3 options]
-	local secs=$1 out
-	shift
+# A short iperf3 run to the partner from namespace NS (empty: this one);
+# prints the receiver's bits per second.
+iperf_ns_to_peer() {	# NS SECONDS [iperf3 options]
+	local ns=$1 secs=$2 out
+	shift 2
 	peer iperf3 -s -1 -D -B "$PEER_IP" --logfile /tmp/iperf3-peer.log || return 1
 	wait_for 5 peer sh -c "ss -ltn | grep -q ':5201 '" || return 1
-	out=$(timeout $((secs + 20)) iperf3 -c "$PEER_IP" -t "$secs" -J \
-	      --connect-timeout 5000 "$@") || return 1
+	out=$(timeout $((secs + 20)) ${ns:+ip netns exec "$ns"} iperf3 -c "$PEER_IP" \
+	      -t "$secs" -J --connect-timeout 5000 "$@") || return 1
 	python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))' <<<"$out"
 }
+
+iperf_to_peer() { iperf_ns_to_peer "" "$@"; }	# SECONDS [iperf3 options]
 
 # --- SR-IOV helpers -------------------------------------------------------
 
