@@ -53,7 +53,9 @@ CASE_TIMEOUT=${UPSTREAM_TIMEOUT:-$(time_bound 240)}	# seconds per upstream scrip
 CSUM_RX_SECS=${UPSTREAM_CSUM_RX_SECS:-$(time_bound 4)}
 PORT_WAIT_SECS=$(time_bound 5)
 # A directory searched first for commands: hw/rss_ctx.py needs an ethtool
-# with --json for -x/-c (6.1 has not); tools/lab/setup puts trixie's there
+# with --json for -x/-c (bookworm's 6.1 has not).  tools/lab/setup does not
+# provide one (it takes only virtme-ng from trixie), so the case skips
+# unless an admin puts a newer ethtool there.
 UPSTREAM_TOOLS=${UPSTREAM_TOOLS:-/opt/iovnet-lab/bin}
 [ -d "$UPSTREAM_TOOLS" ] && PATH=$UPSTREAM_TOOLS:$PATH
 
