@@ -108,7 +108,9 @@ pf_load() {
 	if ! module_loaded iovnet_pf; then
 		insmod "$PF_KO" || return 1
 	fi
-	udevadm settle -t 10 2>/dev/null
+	# A debug kernel's udev, behind on a run of binds, can take over 10 s
+	# to rename it: a name taken before that (eth0) goes stale
+	udevadm settle -t 60 2>/dev/null
 	wait_for 10 netdev_by_mac "$LAB_PF_MAC" >/dev/null || return 1
 	PF_IF=$(netdev_by_mac "$LAB_PF_MAC")
 	[ -n "$PF_IF" ]
