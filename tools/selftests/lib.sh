@@ -102,15 +102,18 @@ peer() { ip netns exec "$PEER_NS" "$@"; }
 
 module_loaded() { [ -d "/sys/module/$1" ]; }
 
+# Wait until udev has handled its queue, so netdevs carry their final
+# names.  A debug kernel's udev, behind on a run of binds, can take over
+# 10 s: a name read before that (eth0) goes stale when udev renames it.
+udev_settle() { udevadm settle -t 60 2>/dev/null; }
+
 # Load iovnet_pf (if needed) and set PF_IF to its netdev, once udev has
 # given it its final name.
 pf_load() {
 	if ! module_loaded iovnet_pf; then
 		insmod "$PF_KO" || return 1
 	fi
-	# A debug kernel's udev, behind on a run of binds, can take over 10 s
-	# to rename it: a name taken before that (eth0) goes stale
-	udevadm settle -t 60 2>/dev/null
+	udev_settle
 	wait_for 10 netdev_by_mac "$LAB_PF_MAC" >/dev/null || return 1
 	PF_IF=$(netdev_by_mac "$LAB_PF_MAC")
 	[ -n "$PF_IF" ]
@@ -183,8 +186,7 @@ vf_bind() {	# INDEX DRIVER
 	echo "$2" > "$dev/driver_override" &&
 	echo "$bdf" > /sys/bus/pci/drivers_probe || return 1
 	wait_for 10 sh -c "ls $dev/net 2>/dev/null | grep -q ." || return 1
-	# The name udev gives it (a debug kernel's udev can take over 10 s)
-	udevadm settle -t 60 2>/dev/null
+	udev_settle
 	ls "$dev/net"
 }
 

@@ -101,7 +101,7 @@ check "device_del igb0 accepted by QEMU ($(ms_since "$t0") ms)" \
 	test $rc -eq 0 -a -z "$out"
 b=$(time_bound 60)
 ms=$(time_until "$b" pf_gone)
-check "the PF leaves the guest's PCI tree within $b s (${ms} ms after device_del)" pf_gone
+check "the PF leaves the guest's PCI tree within $b s (${ms} ms after device_del returned)" pf_gone
 check "its VFs went with it" vfs_gone
 ms=$(time_until "$(time_bound 10)" netdevs_gone)
 check "the PF and VF netdevs are gone (${ms} ms later)" netdevs_gone
@@ -130,7 +130,7 @@ rc=$?
 check "device_add igb0 accepted by QEMU" test $rc -eq 0 -a -z "$out"
 b=$(time_bound 60)
 ms=$(time_until "$b" pf_bound)
-check "the PF is back at $LAB_PF_PCI and bound to iovnet_pf within $b s (${ms} ms)" pf_bound
+check "the PF is back at $LAB_PF_PCI and bound to iovnet_pf within $b s (${ms} ms after device_add returned)" pf_bound
 PF_IF=
 pf_load && pf_up
 ms=$(time_until "$(time_bound 30)" ping1)

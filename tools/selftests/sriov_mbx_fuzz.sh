@@ -29,8 +29,6 @@ WORK=$(mktemp -d /tmp/sriov_mbx_fuzz.XXXXXX)
 # ---------------------------------------------------------------------------
 # Helpers (prefixed smf_ so they cannot clash with lib.sh)
 
-smf_pf_dev() { echo "/sys/bus/pci/devices/$LAB_PF_PCI"; }
-smf_bdf() { basename "$(readlink "$(smf_pf_dev)/virtfn$1")"; }
 
 smf_cleanup() {
 	local pid ns
@@ -40,7 +38,7 @@ smf_cleanup() {
 	for ns in t1 t2; do
 		ip netns del "$ns" 2>/dev/null
 	done
-	[ -n "$LAB_PF_PCI" ] && echo 0 > "$(smf_pf_dev)/sriov_numvfs" 2>/dev/null
+	[ -n "$LAB_PF_PCI" ] && echo 0 > "$(pf_sysfs)/sriov_numvfs" 2>/dev/null
 	rm -rf "$WORK"
 }
 trap smf_cleanup EXIT
@@ -83,17 +81,6 @@ smf_tenant_macs() {
 	for i in 1 2; do
 		ip netns exec "t$i" cat "/sys/class/net/${VF_IF[$i]}/address"
 	done
-}
-
-# Bind VF I to the stock igbvf, print its netdev
-smf_bind() {	# I
-	local dev
-	dev=/sys/bus/pci/devices/$(smf_bdf "$1")
-	echo igbvf > "$dev/driver_override" &&
-	echo "$(basename "$dev")" > /sys/bus/pci/drivers_probe &&
-	wait_for 10 sh -c "ls $dev/net 2>/dev/null | grep -q ." || return 1
-	udevadm settle -t 10 2>/dev/null
-	ls "$dev/net"
 }
 
 smf_carrier() {	# NS IFACE
@@ -165,23 +152,23 @@ check "mbx_client builds without a warning (gcc -Wall -Wextra -O2)" build
 setup_vfs() {
 	pf_load && pf_up && wait_ping 10 || return 1
 	modprobe igbvf || return 1
-	echo 0 > "$(smf_pf_dev)/sriov_numvfs" &&
-	echo 0 > "$(smf_pf_dev)/sriov_drivers_autoprobe" &&
-	echo 3 > "$(smf_pf_dev)/sriov_numvfs" &&
-	wait_for 10 test -e "$(smf_pf_dev)/virtfn2" || return 1
+	echo 0 > "$(pf_sysfs)/sriov_numvfs" &&
+	echo 0 > "$(pf_sysfs)/sriov_drivers_autoprobe" &&
+	echo 3 > "$(pf_sysfs)/sriov_numvfs" &&
+	wait_for 10 test -e "$(pf_sysfs)/virtfn2" || return 1
 	ip link set "$PF_IF" vf 0 mac "$VF0_MAC" &&
 	ip link set "$PF_IF" vf 1 mac "${VF_MAC[1]}" &&
 	ip link set "$PF_IF" vf 2 mac "${VF_MAC[2]}"
 }
 check "PF up, 3 VFs without drivers, administrative MACs set" setup_vfs
-VF0=$(smf_bdf 0)
+VF0=$(vf_bdf 0)
 ktap_info "hostile VF 0 at $VF0"
 
 VF_IF=()
 tenants() {
 	local i
 	for i in 1 2; do
-		VF_IF[i]=$(smf_bind "$i") || return 1
+		VF_IF[i]=$(vf_bind "$i" igbvf) || return 1
 		ip netns add "t$i" &&
 		ip link set "${VF_IF[$i]}" netns "t$i" &&
 		ip -n "t$i" addr add "${VF_IP[$i]}/24" dev "${VF_IF[$i]}" &&

@@ -152,7 +152,7 @@ bind_all() {	# N
 		done
 	}
 	wait_for 20 all_netdevs "$1" || return 1
-	udevadm settle -t 10 2>/dev/null
+	udev_settle
 	return 0
 }
 
@@ -176,7 +176,7 @@ tenants_up() {	# bind|probed
 vf_retenant() {	# IDX NS ADDR
 	local dev
 	wait_for 20 vf_has_netdev "$1" || return 1
-	udevadm settle -t 10 2>/dev/null
+	udev_settle
 	dev=$(vf_netdev "$1")
 	tenant "$2" "$dev" "$3" || return 1
 	eval "VF$1=$dev"

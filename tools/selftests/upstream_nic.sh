@@ -64,7 +64,7 @@ UPSTREAM_TOOLS=${UPSTREAM_TOOLS:-/opt/iovnet-lab/bin}
 # if every failure line it printed ("Check failed ...", an exception's
 # last line) matches REGEX; any other failure keeps it "not ok".
 declare -A LAB_LIMITS=(
-	[pp_alloc_fail.test_pp_alloc]="Traffic seems low|the case first checks that the peer's flood reaches 15000 received packets/s and stops there; under TCG the netdev under test receives a few hundred to a few thousand (338-589 on the debug kernel) (on the lab kernel, which has no fail_function, the case is not started at all)"
+	[pp_alloc_fail.test_pp_alloc]="Traffic seems low|the case first checks that the peer's flood reaches 15000 received packets/s and stops there; under TCG the netdev under test receives a few hundred to a few thousand, 338-589 on the debug kernel (on the lab kernel, which has no fail_function, the case is not started at all)"
 	[rss_ctx.test_hitless_key_update]='Check failed [0-9.]+ >= 0\.2|under TCG with iperf3 at full load "ethtool -X hkey" takes longer than the 0.2 s of wall time the case allows (the RSS key write itself does not reset the device)'
 )
 

@@ -180,7 +180,7 @@ ip link set "$PF_IF" vf 0 mac "${MAC[0]}"
 vf0_admin_mac() { [ "$(cat /sys/bus/pci/devices/"$(vf_bdf 0)"/net/*/address)" = "${MAC[0]}" ]; }
 ms=$(time_until 10 vf0_admin_mac)
 check "VF 0 takes its administrative MAC (${ms} ms)" vf0_admin_mac
-udevadm settle -t 60 2>/dev/null
+udev_settle
 VF0=$(vf_netdev 0) VF1=$(vf_netdev 1)
 tenant t0 "$VF0" 192.168.77.20 && tenant t1 "$VF1" 192.168.77.21
 peer ip neigh flush dev peer0 2>/dev/null
