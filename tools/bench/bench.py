@@ -3,6 +3,7 @@
 """Parse and report the iovnet datapath benchmark (tools/bench/datapath).
 
   bench.py sample DIR FACTS    (guest) one scenario's raw files -> DIR/sample.json
+                               (an iperf3 run, or a tcp_rr run: DIR/rr.json)
   bench.py boot OUTDIR         (guest) one lab boot -> OUTDIR/boot.json
   bench.py report RAWDIR JSON MD [key=value...]
                                (host) every boot -> datapath.json, datapath.md
@@ -11,7 +12,7 @@
                                every boot -> OUTDIR/results.json, report.md,
                                *.png (the SR-IOV part is in bench_sriov.py)
 
-Every number comes from a file the guest saved (iperf3 JSON, /proc/stat,
+Every number comes from a file the guest saved (iperf3 or tcp_rr JSON, /proc/stat,
 /proc/interrupts, /proc/softirqs, netdev statistics); a run that failed
 keeps its error line and no numbers.
 """
@@ -32,6 +33,7 @@ SCENARIOS = [
     ("tcp4_tx", "TCP 4 streams PF->peer", "tcp"),
     ("tcp4_rx", "TCP 4 streams peer->PF", "tcp"),
     ("udp64_tx", "UDP 64 B frames PF->peer", "udp"),
+    ("tcp_rr", "TCP_RR 1 B PF<->peer", "rr"),
 ]
 DRIVERS = ("ours", "stock")
 
@@ -41,6 +43,9 @@ THROUGHPUT_ROWS = {
     "udp": [("rx_kpps", "kpps received by iperf3", 1),
             ("peer_nic_kpps", "kpps at the peer's NIC", 1),
             ("lost_pct", "lost %", 1)],
+    "rr": [("tps", "transactions/s", 0),
+           ("lat_p50_us", "latency p50 us (lower is better)", 0),
+           ("lat_p99_us", "latency p99 us (lower is better)", 0)],
 }
 COST_ROWS = {
     "tcp": [("cpu_busy_pct", "guest CPU busy %", 0),
@@ -55,6 +60,10 @@ COST_ROWS = {
             ("pf_irq_per_kpkt", "PF IRQs per 1000 wire frames", 1),
             ("pf_irq_per_s", "PF IRQs per second", 0),
             ("data_frames_lost", "frames lost on the wire (PF tx - peer rx)", 0)],
+    "rr": [("cpu_busy_pct", "guest CPU busy %", 0),
+           ("cpu_us_per_trans", "guest CPU-us per transaction", 1),
+           ("pf_irq_per_kpkt", "PF IRQs per 1000 wire frames", 1),
+           ("pf_irq_per_s", "PF IRQs per second", 0)],
 }
 
 
@@ -188,6 +197,8 @@ def parse_sample(d, facts_path):
     if err:
         res["error"] = err.strip()
         return finish_sample(d, res)
+    if os.path.exists(f"{d}/rr.json"):
+        return parse_rr(d, facts, res)
     rc = int((read(f"{d}/rc") or "-1").strip() or -1)
     res["iperf3_rc"] = rc
     try:
@@ -198,41 +209,19 @@ def parse_sample(d, facts_path):
     if res["error"]:
         return finish_sample(d, res)
 
-    clk = int(facts.get("clk_tck", "100"))
     udp = j["start"]["test_start"]["protocol"] == "UDP"
     end = j["end"]
     recv = end.get("sum_received") or end.get("sum")
     sent = end.get("sum_sent") or end.get("sum")
-    wall = float(read(f"{d}/after/time")) - float(read(f"{d}/before/time"))
-    cpu = cpu_window(d, clk, int(facts.get("cpus", "1")), wall)
-    i0, i1 = parse_interrupts(f"{d}/before/interrupts"), parse_interrupts(f"{d}/after/interrupts")
-    pf_irqs, peer_irqs = irq_list(facts.get("pf_irqs")), irq_list(facts.get("peer_irqs"))
-    pf_irq = sum(i1.get(n, 0) - i0.get(n, 0) for n in pf_irqs)
-    peer_irq = sum(i1.get(n, 0) - i0.get(n, 0) for n in peer_irqs)
-    pf_st = delta(parse_stats(f"{d}/before/pf-stats"), parse_stats(f"{d}/after/pf-stats"))
-    peer_st = delta(parse_stats(f"{d}/before/peer-stats"), parse_stats(f"{d}/after/peer-stats"))
-    sirq = delta(parse_softirqs(f"{d}/before/softirqs"), parse_softirqs(f"{d}/after/softirqs"))
-    # Frames on the wire, both ways, counted by the link partner (virtio
-    # without offloads toward the hub: one count per frame).
-    wire = peer_st.get("rx_packets", 0) + peer_st.get("tx_packets", 0)
     secs = recv["seconds"]
-
-    m = {
-        "seconds": secs, "wall_seconds": wall,
+    m, w = run_window(d, facts)
+    m.update({
+        "seconds": secs,
         "bytes_received": recv["bytes"],
         "bits_per_second": recv["bits_per_second"],
         "mbps": recv["bits_per_second"] / 1e6,
-        "cpu_busy_pct": cpu["busy_pct"],
-        "cpu_busy_s": cpu["busy_cpu_s"],
-        "cpu_busy_pct_ticks": cpu["busy_pct_ticks"],
-        "cpu_accounted_pct": cpu["accounted_pct"],
-        "pf_irqs": pf_irq, "peer_irqs": peer_irq,
-        "wire_frames": wire,
-        "pf_irq_per_kpkt": 1000.0 * pf_irq / wire if wire else None,
-        "pf_irq_per_s": pf_irq / wall if wall > 0 else None,
-        "peer_irq_per_kpkt": 1000.0 * peer_irq / wire if wire else None,
-        "net_rx_softirqs": sirq.get("NET_RX"), "net_tx_softirqs": sirq.get("NET_TX"),
-    }
+    })
+    cpu, pf_st, peer_st = w["cpu"], w["pf_stats_delta"], w["peer_stats_delta"]
     # Frames the sending side counted and the receiving side did not.  Toward
     # the PF no counter shows them (the model never increments RNBC/MPC);
     # TCP retransmits them.
@@ -261,9 +250,75 @@ def parse_sample(d, facts_path):
     if recv["bytes"] == 0:
         res["error"] = "iperf3 ran but the receiver got 0 bytes"
         return finish_sample(d, res)
-    res.update({"ok": True, "metrics": m, "cpu": cpu, "pf_stats_delta": pf_st,
-                "peer_stats_delta": peer_st, "softirqs_delta": sirq,
+    res.update(w)
+    res.update({"ok": True, "metrics": m,
                 "iperf3_cpu_utilization": end.get("cpu_utilization_percent")})
+    return finish_sample(d, res)
+
+
+def run_window(d, facts):
+    """What the guest's counters say about the window around one run:
+    (metrics, the raw deltas) from d/before and d/after."""
+    clk = int(facts.get("clk_tck", "100"))
+    wall = float(read(f"{d}/after/time")) - float(read(f"{d}/before/time"))
+    cpu = cpu_window(d, clk, int(facts.get("cpus", "1")), wall)
+    i0, i1 = parse_interrupts(f"{d}/before/interrupts"), parse_interrupts(f"{d}/after/interrupts")
+    pf_irqs, peer_irqs = irq_list(facts.get("pf_irqs")), irq_list(facts.get("peer_irqs"))
+    pf_irq = sum(i1.get(n, 0) - i0.get(n, 0) for n in pf_irqs)
+    peer_irq = sum(i1.get(n, 0) - i0.get(n, 0) for n in peer_irqs)
+    pf_st = delta(parse_stats(f"{d}/before/pf-stats"), parse_stats(f"{d}/after/pf-stats"))
+    peer_st = delta(parse_stats(f"{d}/before/peer-stats"), parse_stats(f"{d}/after/peer-stats"))
+    sirq = delta(parse_softirqs(f"{d}/before/softirqs"), parse_softirqs(f"{d}/after/softirqs"))
+    # Frames on the wire, both ways, counted by the link partner (virtio
+    # without offloads toward the hub: one count per frame).
+    wire = peer_st.get("rx_packets", 0) + peer_st.get("tx_packets", 0)
+    m = {
+        "wall_seconds": wall,
+        "cpu_busy_pct": cpu["busy_pct"],
+        "cpu_busy_s": cpu["busy_cpu_s"],
+        "cpu_busy_pct_ticks": cpu["busy_pct_ticks"],
+        "cpu_accounted_pct": cpu["accounted_pct"],
+        "pf_irqs": pf_irq, "peer_irqs": peer_irq,
+        "wire_frames": wire,
+        "pf_irq_per_kpkt": 1000.0 * pf_irq / wire if wire else None,
+        "pf_irq_per_s": pf_irq / wall if wall > 0 else None,
+        "peer_irq_per_kpkt": 1000.0 * peer_irq / wire if wire else None,
+        "net_rx_softirqs": sirq.get("NET_RX"), "net_tx_softirqs": sirq.get("NET_TX"),
+    }
+    return m, {"cpu": cpu, "pf_stats_delta": pf_st, "peer_stats_delta": peer_st,
+               "softirqs_delta": sirq}
+
+
+def parse_rr(d, facts, res):
+    """A tcp_rr run (tools/bench/tcp_rr.c): d/rr.json, d/rr.err, d/rc."""
+    rc = int((read(f"{d}/rc") or "-1").strip() or -1)
+    res["tcp_rr_rc"] = rc
+    try:
+        j = json.loads(read(f"{d}/rr.json") or "")
+    except ValueError:
+        j = None
+    if rc != 0 or j is None:
+        why = ("did not finish (timeout)" if rc == 124 else
+               last_line(read(f"{d}/rr.err")) or last_line(read(f"{d}/server.log")) or
+               "no output")
+        res["error"] = f"tcp_rr exit {rc}: {why}"
+        return finish_sample(d, res)
+    if not j["transactions"]:
+        res["error"] = "tcp_rr ran but completed no transaction"
+        return finish_sample(d, res)
+    m, w = run_window(d, facts)
+    lat = j["latency_us"]
+    busy = w["cpu"]["busy_cpu_s"]
+    m.update({
+        "seconds": j["seconds"], "transactions": j["transactions"],
+        "tps": j["per_second"],
+        "lat_mean_us": lat["mean"], "lat_p50_us": lat["p50"],
+        "lat_p90_us": lat["p90"], "lat_p99_us": lat["p99"],
+        "lat_min_us": lat["min"], "lat_max_us": lat["max"],
+        "cpu_us_per_trans": 1e6 * busy / j["transactions"] if busy is not None else None,
+    })
+    res.update(w)
+    res.update({"ok": True, "metrics": m})
     return finish_sample(d, res)
 
 
@@ -271,7 +326,10 @@ def fmt_progress(res):
     if not res["ok"]:
         return f"bench:   {res['scenario']:9} FAILED: {res['error']}"
     m = res["metrics"]
-    if "rx_kpps" in m:
+    if "tps" in m:
+        head = (f"{m['tps']:7.0f} transactions/s (latency p50 {m['lat_p50_us']} us, "
+                f"p99 {m['lat_p99_us']} us), CPU {m['cpu_busy_pct']:.0f}%")
+    elif "rx_kpps" in m:
         head = (f"{m['rx_kpps']:7.1f} kpps received ({m['tx_kpps']:.1f} sent, "
                 f"{m['lost_pct']:.1f}% lost), CPU {m['cpu_busy_pct']:.0f}%")
     else:

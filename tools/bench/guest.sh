@@ -17,6 +17,7 @@ set -u
 out=$1 secs=$2 ko=${3:-$IOVNET_TOP/iovnet_pf.ko}
 bench_py=(/usr/bin/python3 "$IOVNET_TOP/tools/bench/bench.py")
 srv_pid=/tmp/bench-iperf3-server.pid
+rr_bin=$IOVNET_TOP/build/bench/tcp_rr	# built by tools/bench/datapath or run
 
 say() { printf 'bench: %s\n' "$*"; }
 
@@ -126,6 +127,7 @@ snap_counters() {	# DIR
 }
 
 port_listening() { peer ss -ltnH "sport = :5201" | grep -q .; }
+rr_listening() { peer ss -ltnH "sport = :5202" | grep -q .; }
 
 stop_server() {
 	local pid
@@ -176,5 +178,37 @@ run_scenario tcp4_tx -P 4
 run_scenario tcp4_rx -P 4 -R
 # 18-byte payload + 8 UDP + 20 IP + 14 Ethernet + 4 FCS = 64-byte frames
 run_scenario udp64_tx -u -l 18 -b 0
+
+# TCP_RR: one 1-byte request, one 1-byte answer, the next request after it
+# (tools/bench/tcp_rr.c); a one-shot server in the peer netns on port 5202.
+run_rr() {	# NAME
+	local d=$out/$1 rc pid
+	say "$1: tcp_rr -t $secs (1-byte request and response)"
+	mkdir -p "$d"
+	rm -f /tmp/bench-rr-server.log
+	# ip netns exec execs the server: $! is its pid
+	ip netns exec "$PEER_NS" "$rr_bin" -s -B "$PEER_IP" -p 5202 \
+		>/tmp/bench-rr-server.log 2>&1 &
+	pid=$!
+	if ! wait_for 5 rr_listening; then
+		echo "tcp_rr server on the peer did not start" >"$d/error"
+		kill "$pid" 2>/dev/null
+		cp /tmp/bench-rr-server.log "$d/server.log" 2>/dev/null
+		"${bench_py[@]}" sample "$d" "$out/facts"
+		return
+	fi
+	echo "tcp_rr -c $PEER_IP -p 5202 -t $secs" >"$d/command"
+	snap_before "$d/before"
+	timeout $((secs + 30)) "$rr_bin" -c "$PEER_IP" -p 5202 -t "$secs" \
+		>"$d/rr.json" 2>"$d/rr.err"
+	rc=$?
+	snap_after "$d/after"
+	echo "$rc" >"$d/rc"
+	wait_for 5 sh -c "! kill -0 $pid" || kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	cp /tmp/bench-rr-server.log "$d/server.log" 2>/dev/null
+	"${bench_py[@]}" sample "$d" "$out/facts"
+}
+run_rr tcp_rr
 
 "${bench_py[@]}" boot "$out" || exit 1

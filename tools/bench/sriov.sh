@@ -32,6 +32,7 @@ do_pf= quick=
 [[ $flags == *,pf,* ]] && do_pf=1
 [[ $flags == *,quick,* ]] && quick=1
 NVF=7
+rr_bin=$IOVNET_TOP/build/bench/tcp_rr	# built by tools/bench/run
 VIRTIO_MAC=52:54:00:12:34:58
 ADMIN_MAC=02:00:00:00:07:0	# + VF index
 NEW_MAC=02:00:00:00:07:a0
@@ -210,7 +211,9 @@ scen_counters() {	# DIR CNS CIF SNS SIF
 }
 
 # One iperf3 run from CLIENT_NS to a fresh server; raw files in DIR.
-scenario() {	# NAME CNS CIF SNS SIF SIP iperf3-options...
+# With --rr instead of iperf3 options: a tcp_rr run (1-byte request and
+# response, tools/bench/tcp_rr.c) against a one-shot tcp_rr server.
+scenario() {	# NAME CNS CIF SNS SIF SIP iperf3-options... | --rr
 	local name=$1 cns=$2 cif=$3 sns=$4 sif=$5 sip=$6 d rc
 	shift 6
 	d=$out/${dp_dir:-dp}/$name
@@ -221,6 +224,10 @@ scenario() {	# NAME CNS CIF SNS SIF SIP iperf3-options...
 		echo "pf_irqs=$(ns_irqs "$cns" "$cif")"
 		echo "peer_irqs=$(ns_irqs "$sns" "$sif")"
 	} >"$d/facts"
+	if [ "${1:-}" = --rr ]; then
+		scenario_rr "$d" "$cns" "$cif" "$sns" "$sif" "$sip"
+		return
+	fi
 	if ! srv_start "$sns" "$sip" 5201; then
 		echo "iperf3 server in netns $sns did not start" >"$d/error"
 		cp /tmp/bench-srv-5201.log "$d/server.log" 2>/dev/null
@@ -246,6 +253,39 @@ scenario() {	# NAME CNS CIF SNS SIF SIP iperf3-options...
 		  "\((.end.sum.packets - .end.sum.lost_packets) / .end.sum.seconds / 1000 * 10 | floor / 10) kpps received, \(.end.sum.lost_percent | floor) % lost"
 		else "\(.end.sum_received.bits_per_second / 1e6 | floor) Mbit/s" end' \
 		"$d/iperf3.json" 2>/dev/null || echo "FAILED: iperf3 exit $rc: $(tail -n 1 "$d/iperf3.err")")"
+}
+
+scenario_rr() {	# DIR CNS CIF SNS SIF SIP
+	local d=$1 cns=$2 cif=$3 sns=$4 sif=$5 sip=$6 rc pid
+	rm -f /tmp/bench-rr-server.log
+	# nsenter execs the server: $! is its pid (nsx would add a subshell)
+	nsenter --net="/run/netns/$sns" "$rr_bin" -s -B "$sip" -p 5202 \
+		>/tmp/bench-rr-server.log 2>&1 &
+	pid=$!
+	if ! wait_for 5 nsx "$sns" sh -c "ss -ltnH 'sport = :5202' | grep -q ."; then
+		echo "tcp_rr server in netns $sns did not start" >"$d/error"
+		kill "$pid" 2>/dev/null
+		cp /tmp/bench-rr-server.log "$d/server.log" 2>/dev/null
+		say "  $(basename "$d") FAILED: $(cat "$d/error")"
+		return
+	fi
+	echo "tcp_rr -c $sip -p 5202 -t $secs (netns $cns -> $sns)" >"$d/command"
+	scen_counters "$d/before" "$cns" "$cif" "$sns" "$sif"
+	date +%s.%N >"$d/before/time"
+	cat /proc/stat >"$d/before/stat"
+	nsx "$cns" timeout $((secs + 30)) "$rr_bin" -c "$sip" -p 5202 -t "$secs" \
+		>"$d/rr.json" 2>"$d/rr.err"
+	rc=$?
+	mkdir -p "$d/after"
+	cat /proc/stat >"$d/after/stat"
+	date +%s.%N >"$d/after/time"
+	scen_counters "$d/after" "$cns" "$cif" "$sns" "$sif"
+	echo "$rc" >"$d/rc"
+	wait_for 5 sh -c "! kill -0 $pid" || kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	cp /tmp/bench-rr-server.log "$d/server.log" 2>/dev/null
+	say "  $(basename "$d"): $(jq -r '"\(.per_second | floor) transactions/s, latency p50 \(.latency_us.p50) us, p99 \(.latency_us.p99) us"' \
+		"$d/rr.json" 2>/dev/null || echo "FAILED: tcp_rr exit $rc: $(tail -n 1 "$d/rr.err")")"
 }
 
 # 18-byte payload + 8 UDP + 20 IP + 14 Ethernet + 4 FCS = 64-byte frames
@@ -413,6 +453,8 @@ scenario vf_vf_udp64 t0 "${VF[0]}" t1 "${VF[1]}" 192.168.77.11 "${UDP64[@]}"
 scenario vf_peer_tcp1_tx t0 "${VF[0]}" peer peer0 "$PEER_IP"
 [ -n "$quick" ] || scenario vf_peer_tcp1_rx t0 "${VF[0]}" peer peer0 "$PEER_IP" -R
 scenario vf_peer_udp64_tx t0 "${VF[0]}" peer peer0 "$PEER_IP" "${UDP64[@]}"
+scenario vf_vf_rr t0 "${VF[0]}" t1 "${VF[1]}" 192.168.77.11 --rr
+scenario vf_peer_rr t0 "${VF[0]}" peer peer0 "$PEER_IP" --rr
 
 if [ -n "$VIO_IF" ]; then
 	say "2v: the same VF<->peer runs from the virtio-net NIC $VIO_IF (netns v0)"
@@ -420,6 +462,7 @@ if [ -n "$VIO_IF" ]; then
 	scenario vf_peer_tcp1_tx v0 "$VIO_IF" peer peer0 "$PEER_IP"
 	[ -n "$quick" ] || scenario vf_peer_tcp1_rx v0 "$VIO_IF" peer peer0 "$PEER_IP" -R
 	scenario vf_peer_udp64_tx v0 "$VIO_IF" peer peer0 "$PEER_IP" "${UDP64[@]}"
+	scenario vf_peer_rr v0 "$VIO_IF" peer peer0 "$PEER_IP" --rr
 	dp_dir=dp
 fi
 
