@@ -10,7 +10,7 @@
 #                      all) on a debug kernel (CI runs a timed subset)
 #   make check-slow    make check plus a VF in a nested guest (3-9 min more)
 #   make check-nested  the nested-guest lane alone (CI runs it after make check)
-#   make check-stress  the load suites with the issue's counts (~24 min)
+#   make check-stress  the load suites with the issue's counts (18-24 min)
 #
 # KDIR defaults to the headers of the lab's Debian 6.12 kernel; point it at
 # any other kernel tree to build for real 82576 hardware.
