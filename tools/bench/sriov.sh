@@ -210,6 +210,22 @@ scen_counters() {	# DIR CNS CIF SNS SIF
 	ns_stats "$4" "$5" >"$1/peer-stats"
 }
 
+# DIR/before or DIR/after of one run.  /proc/stat and the clock are read
+# last before and first after it, so the window holds little else.
+scen_snap() {	# before|after DIR CNS CIF SNS SIF
+	local at=$2/$1
+	mkdir -p "$at"
+	if [ "$1" = before ]; then
+		scen_counters "$at" "$3" "$4" "$5" "$6"
+		date +%s.%N >"$at/time"
+		cat /proc/stat >"$at/stat"
+	else
+		cat /proc/stat >"$at/stat"
+		date +%s.%N >"$at/time"
+		scen_counters "$at" "$3" "$4" "$5" "$6"
+	fi
+}
+
 # One iperf3 run from CLIENT_NS to a fresh server; raw files in DIR.
 # With --rr instead of iperf3 options: a tcp_rr run (1-byte request and
 # response, tools/bench/tcp_rr.c) against a one-shot tcp_rr server.
@@ -235,16 +251,11 @@ scenario() {	# NAME CNS CIF SNS SIF SIP iperf3-options... | --rr
 		return
 	fi
 	echo "iperf3 -c $sip -t $secs -J $* (netns $cns -> $sns)" >"$d/command"
-	scen_counters "$d/before" "$cns" "$cif" "$sns" "$sif"
-	date +%s.%N >"$d/before/time"
-	cat /proc/stat >"$d/before/stat"
+	scen_snap before "$d" "$cns" "$cif" "$sns" "$sif"
 	nsx "$cns" timeout $((secs + 30)) iperf3 -c "$sip" -t "$secs" -J \
 		--connect-timeout 5000 "$@" >"$d/iperf3.json" 2>"$d/iperf3.err"
 	rc=$?
-	mkdir -p "$d/after"
-	cat /proc/stat >"$d/after/stat"
-	date +%s.%N >"$d/after/time"
-	scen_counters "$d/after" "$cns" "$cif" "$sns" "$sif"
+	scen_snap after "$d" "$cns" "$cif" "$sns" "$sif"
 	echo "$rc" >"$d/rc"
 	srv_stop 5201
 	cp /tmp/bench-srv-5201.log "$d/server.log" 2>/dev/null
@@ -270,16 +281,11 @@ scenario_rr() {	# DIR CNS CIF SNS SIF SIP
 		return
 	fi
 	echo "tcp_rr -c $sip -p 5202 -t $secs (netns $cns -> $sns)" >"$d/command"
-	scen_counters "$d/before" "$cns" "$cif" "$sns" "$sif"
-	date +%s.%N >"$d/before/time"
-	cat /proc/stat >"$d/before/stat"
+	scen_snap before "$d" "$cns" "$cif" "$sns" "$sif"
 	nsx "$cns" timeout $((secs + 30)) "$rr_bin" -c "$sip" -p 5202 -t "$secs" \
 		>"$d/rr.json" 2>"$d/rr.err"
 	rc=$?
-	mkdir -p "$d/after"
-	cat /proc/stat >"$d/after/stat"
-	date +%s.%N >"$d/after/time"
-	scen_counters "$d/after" "$cns" "$cif" "$sns" "$sif"
+	scen_snap after "$d" "$cns" "$cif" "$sns" "$sif"
 	echo "$rc" >"$d/rc"
 	wait_for 5 sh -c "! kill -0 $pid" || kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
