@@ -137,11 +137,14 @@ static int rr_server(const char *addr, int port)
 		return 1;
 	}
 	for (;;) {
+		errno = 0;
 		rc = rr_read_all(fd, buf, sizes[0]);
 		if (rc == 1)
 			break;
 		if (rc || rr_write_all(fd, buf, sizes[1])) {
-			perror("tcp_rr: serve");
+			/* A read cut short by EOF sets no errno */
+			fprintf(stderr, "tcp_rr: serve: %s\n",
+				errno ? strerror(errno) : "connection closed mid-request");
 			return 1;
 		}
 	}
