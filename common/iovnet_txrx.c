@@ -641,13 +641,66 @@ static void iovnet_write_itr(struct iovnet_qvec *qvec, u16 usecs)
 		    IOVNET_EITR_CNT_IGNR);
 }
 
-/* Feed DIM the traffic both rings of the vector carried since last time */
-static void iovnet_dim_sample(struct iovnet_qvec *qvec)
+static u64 iovnet_qvec_packets(const struct iovnet_qvec *qvec)
 {
-	struct dim_sample sample;
+	return qvec->rx->stats.packets + qvec->tx->stats.packets;
+}
 
-	dim_update_sample(qvec->irqs,
-			  qvec->rx->stats.packets + qvec->tx->stats.packets,
+/*
+ * Throttling pays only when it batches.  Over each window of
+ * IOVNET_ITR_WINDOW_IRQS interrupts, a vector that took fewer than two
+ * packets per interrupt, and no more than IOVNET_UNTHROTTLED_MAX_RATE
+ * packets a second, is carrying request/response or sparse traffic: any
+ * interval only delays it, and DIM, comparing rates that barely move,
+ * wanders up its whole profile table.  Such a vector runs unthrottled with
+ * DIM idle; once a window shows batching or a higher packet rate, DIM takes
+ * over again from its first profile.  Bounding the packet rate bounds the
+ * interrupt rate of running unthrottled.
+ */
+#define IOVNET_ITR_WINDOW_IRQS		64
+#define IOVNET_UNTHROTTLED_MAX_RATE	8000
+
+static void iovnet_itr_restart_dim(struct iovnet_qvec *qvec)
+{
+	struct dim *dim = &qvec->dim;
+
+	dim->profile_ix = 0;
+	dim->tune_state = DIM_GOING_RIGHT;
+	dim->state = DIM_START_MEASURE;
+	iovnet_write_itr(qvec, net_dim_get_rx_moderation(dim->mode, 0).usec);
+}
+
+static void iovnet_itr_update(struct iovnet_qvec *qvec)
+{
+	u16 irqs = qvec->irqs - qvec->win_irqs;
+	u64 pkts = iovnet_qvec_packets(qvec);
+	struct dim_sample sample;
+	u64 win_pkts;
+	bool sparse;
+	ktime_t now;
+
+	if (irqs >= IOVNET_ITR_WINDOW_IRQS) {
+		now = ktime_get();
+		win_pkts = pkts - qvec->win_pkts;
+		sparse = win_pkts < 2 * irqs &&
+			 ktime_to_ns(ktime_sub(now, qvec->win_start)) >=
+			 (s64)win_pkts * (NSEC_PER_SEC / IOVNET_UNTHROTTLED_MAX_RATE);
+		if (sparse && !qvec->itr_unthrottled) {
+			qvec->itr_unthrottled = true;
+			iovnet_write_itr(qvec, 0);
+		} else if (!sparse && qvec->itr_unthrottled) {
+			qvec->itr_unthrottled = false;
+			iovnet_itr_restart_dim(qvec);
+		}
+		qvec->win_irqs = qvec->irqs;
+		qvec->win_pkts = pkts;
+		qvec->win_start = now;
+	}
+	if (qvec->itr_unthrottled)
+		return;
+
+	/* Feed DIM the traffic both rings of the vector carried */
+	dim_update_sample(qvec->irqs, pkts,
 			  qvec->rx->stats.bytes + qvec->tx->stats.bytes,
 			  &sample);
 	net_dim(&qvec->dim, sample);
@@ -660,7 +713,9 @@ static void iovnet_dim_work(struct work_struct *work)
 	struct dim_cq_moder moder;
 
 	moder = net_dim_get_rx_moderation(dim->mode, dim->profile_ix);
-	iovnet_write_itr(qvec, moder.usec);
+	/* A window may have just stopped throttling this vector */
+	if (!READ_ONCE(qvec->itr_unthrottled))
+		iovnet_write_itr(qvec, moder.usec);
 	dim->state = DIM_START_MEASURE;
 }
 
@@ -681,7 +736,7 @@ static int iovnet_napi_poll(struct napi_struct *napi, int budget)
 
 	if (likely(napi_complete_done(napi, work))) {
 		if (qvec->port->adaptive_itr)
-			iovnet_dim_sample(qvec);
+			iovnet_itr_update(qvec);
 		iovnet_wr32(qvec->port, IOVNET_EIMS, qvec->eims);
 	}
 
@@ -1109,8 +1164,15 @@ void iovnet_port_set_itr(struct iovnet_port *port)
 
 	if (port->adaptive_itr)
 		usecs = net_dim_get_def_rx_moderation(DIM_CQ_PERIOD_MODE_START_FROM_EQE).usec;
-	for (q = 0; q < port->num_queues; q++)
-		iovnet_write_itr(port->qvecs[q], usecs);
+	for (q = 0; q < port->num_queues; q++) {
+		struct iovnet_qvec *qvec = port->qvecs[q];
+
+		WRITE_ONCE(qvec->itr_unthrottled, false);
+		qvec->win_irqs = qvec->irqs;
+		qvec->win_pkts = iovnet_qvec_packets(qvec);
+		qvec->win_start = ktime_get();
+		iovnet_write_itr(qvec, usecs);
+	}
 }
 
 /**

@@ -114,6 +114,10 @@ struct iovnet_qvec {
 	u16 irqs;			/* interrupts seen, for DIM */
 	int irq;
 	struct dim dim;			/* adaptive moderation */
+	bool itr_unthrottled;		/* DIM idle, EITR 0: see iovnet_itr_update() */
+	u16 win_irqs;			/* ->irqs when the window opened */
+	u64 win_pkts;			/* packets when the window opened */
+	ktime_t win_start;
 	char name[IFNAMSIZ + 16];
 };
 

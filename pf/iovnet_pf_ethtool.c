@@ -523,12 +523,15 @@ static const u32 iovnet_pf_dump_regs[] = {
  * After the table come the VMDq pools: VMOLR and VMVIR of pools 0-7
  * (words 30-45), VLVF 0-31 (46-77) and RAL/RAH of RAR 1-23 (78-123), then
  * (from dump version 2) the multicast table MTA 0-127 (words 124-251): a
- * 12-bit multicast hash h is bit h % 32 of word 124 + h / 32.
+ * 12-bit multicast hash h is bit h % 32 of word 124 + h / 32.  Version 3
+ * adds the throttling interval EITR of the PF's MSI-X vectors 0-8 (words
+ * 252-260; queue pair q uses vector 1 + q), to see what moderation chose.
  */
-#define IOVNET_PF_DUMP_VERSION	2
+#define IOVNET_PF_DUMP_VERSION	3
 #define IOVNET_PF_DUMP_WORDS	(ARRAY_SIZE(iovnet_pf_dump_regs) + \
 				 2 * IOVNET_POOLS + IOVNET_VLVF_ENTRIES + \
-				 2 * (IOVNET_RAR_ENTRIES - 1) + IOVNET_MTA_REGS)
+				 2 * (IOVNET_RAR_ENTRIES - 1) + IOVNET_MTA_REGS + \
+				 IOVNET_PF_MAX_VECTORS)
 
 static int iovnet_pf_get_regs_len(struct net_device *netdev)
 {
@@ -557,6 +560,8 @@ static void iovnet_pf_get_regs(struct net_device *netdev,
 	}
 	for (i = 0; i < IOVNET_MTA_REGS; i++)
 		*buf++ = pf_rd32(pf, IOVNET_MTA(i));
+	for (i = 0; i < IOVNET_PF_MAX_VECTORS; i++)
+		*buf++ = pf_rd32(pf, IOVNET_EITR(i));
 }
 
 /*

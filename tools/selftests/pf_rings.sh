@@ -15,7 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ktap_header 23
+ktap_header 25
 
 log0=$(dmesg | wc -l)
 pf_load && pf_up && wait_ping 10 >/dev/null || ktap_info "PF did not come up"
@@ -74,6 +74,36 @@ check "-C rx-usecs 50 reads back 50" eval 'ethtool -C "$PF_IF" rx-usecs 50 && [ 
 refused "-C rx-usecs 100000 (out of range) refused" ethtool -C "$PF_IF" rx-usecs 100000
 check "after the refusal: rx-usecs still 50, traffic passes" \
 	eval '[ "$(coal rx-usecs)" = 50 ] && traffic_ok'
+
+# Adaptive moderation: a vector with sparse traffic (about a packet per
+# interrupt, at most 8,000 packets a second) runs unthrottled, and goes
+# back to DIM once its traffic batches.  All RX on queue 0, whose EITR is
+# dump word 253 (vector 1).
+eitr_q0() { echo $(( (16#$(pf_reg_word 253) >> 2) & 0x1fff )); }
+sparse_unthrottled() {
+	local pid rc=0
+	pns ping -q -i 0.02 -c 500 "$PF_IP" >/dev/null &
+	pid=$!
+	wait_for 10 eval '[ "$(eitr_q0)" = 0 ]' || rc=1
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	ktap_info "queue 0 EITR interval under 50 pings/s: $(eitr_q0) us"
+	return $rc
+}
+bulk_throttled() {
+	local pid rc=0
+	iperf_to_peer 8 -R >/dev/null &
+	pid=$!
+	wait_for 10 eval '[ "$(eitr_q0)" != 0 ]' || rc=1
+	ktap_info "queue 0 EITR interval under a TCP stream: $(eitr_q0) us"
+	wait "$pid"
+	return $rc
+}
+ethtool -C "$PF_IF" adaptive-rx on && ethtool -X "$PF_IF" equal 1 ||
+	ktap_info "adaptive-rx on / -X equal 1 failed"
+check "adaptive: 50 pings/s run queue 0 unthrottled (EITR 0)" sparse_unthrottled
+check "adaptive: a TCP stream hands queue 0 back to DIM (EITR > 0)" bulk_throttled
+ethtool -X "$PF_IF" default
 
 # --- jumbo frames --------------------------------------------------------------
 

@@ -35,10 +35,11 @@ sbi_cleanup() {
 }
 trap sbi_cleanup EXIT
 
-# All VT words of the register dump, "index=value" per word
+# All VT words of the register dump (not the EITR words from 252, which
+# moderation rewrites with the traffic), "index=value" per word
 sbi_regs() {
 	ethtool -d "$PF_IF" raw on | od -An -tx4 -v -w4 |
-		awk '{ n = NR - 1 } n >= 17 && n <= 19 || n >= 30 { print n "=" $1 }'
+		awk '{ n = NR - 1 } n >= 17 && n <= 19 || n >= 30 && n <= 251 { print n "=" $1 }'
 }
 
 sbi_word() {	# N
