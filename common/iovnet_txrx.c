@@ -654,8 +654,8 @@ static u64 iovnet_qvec_packets(const struct iovnet_qvec *qvec)
  * interval only delays it, and DIM, comparing rates that barely move,
  * wanders up its whole profile table.  Such a vector runs unthrottled with
  * DIM idle; once a window shows batching or a higher packet rate, DIM takes
- * over again from its first profile.  Bounding the packet rate bounds the
- * interrupt rate of running unthrottled.
+ * over again from its default profile, where it starts at port up.
+ * Bounding the packet rate bounds the interrupt rate of running unthrottled.
  */
 #define IOVNET_ITR_WINDOW_IRQS		64
 #define IOVNET_UNTHROTTLED_MAX_RATE	8000
@@ -664,10 +664,11 @@ static void iovnet_itr_restart_dim(struct iovnet_qvec *qvec)
 {
 	struct dim *dim = &qvec->dim;
 
-	dim->profile_ix = 0;
+	dim->profile_ix = NET_DIM_DEF_PROFILE_EQE;
 	dim->tune_state = DIM_GOING_RIGHT;
 	dim->state = DIM_START_MEASURE;
-	iovnet_write_itr(qvec, net_dim_get_rx_moderation(dim->mode, 0).usec);
+	iovnet_write_itr(qvec, net_dim_get_rx_moderation(dim->mode,
+						  dim->profile_ix).usec);
 }
 
 static void iovnet_itr_update(struct iovnet_qvec *qvec)
@@ -685,11 +686,12 @@ static void iovnet_itr_update(struct iovnet_qvec *qvec)
 		sparse = win_pkts < 2 * irqs &&
 			 ktime_to_ns(ktime_sub(now, qvec->win_start)) >=
 			 (s64)win_pkts * (NSEC_PER_SEC / IOVNET_UNTHROTTLED_MAX_RATE);
+		/* WRITE_ONCE: iovnet_dim_work() reads the flag unlocked */
 		if (sparse && !qvec->itr_unthrottled) {
-			qvec->itr_unthrottled = true;
+			WRITE_ONCE(qvec->itr_unthrottled, true);
 			iovnet_write_itr(qvec, 0);
 		} else if (!sparse && qvec->itr_unthrottled) {
-			qvec->itr_unthrottled = false;
+			WRITE_ONCE(qvec->itr_unthrottled, false);
 			iovnet_itr_restart_dim(qvec);
 		}
 		qvec->win_irqs = qvec->irqs;
@@ -958,6 +960,8 @@ static int iovnet_qvec_alloc(struct iovnet_port *port, unsigned int q)
 	netif_napi_add(port->netdev, &qvec->napi, iovnet_napi_poll);
 	INIT_WORK(&qvec->dim.work, iovnet_dim_work);
 	qvec->dim.mode = DIM_CQ_PERIOD_MODE_START_FROM_EQE;
+	/* Where iovnet_port_set_itr() starts the hardware */
+	qvec->dim.profile_ix = NET_DIM_DEF_PROFILE_EQE;
 	port->qvecs[q] = qvec;
 
 	qvec->tx = iovnet_ring_create(port, qvec, q, true, port->tx_ring_count);
