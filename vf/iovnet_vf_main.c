@@ -247,6 +247,15 @@ static void iovnet_vf_quiesce(struct iovnet_vf *vf)
 	cancel_delayed_work_sync(&vf->service_task);
 	cancel_work_sync(&vf->rx_mode_task);
 	iovnet_vf_irq_disable(vf);
+	/*
+	 * Hand the next driver cleared interrupt routes: QEMU's model keeps
+	 * VTIVAR across a VF reset and ORs every write into the PF's IVAR
+	 * (igb_core.c:2597-2624), so a driver that read-modify-writes it,
+	 * as igbvf does, would inherit our vectors and mix them with its own.
+	 */
+	vf->vtivar = 0;
+	vf_wr32(vf, IOVNET_VF_IVAR, 0);
+	vf_wr32(vf, IOVNET_VF_IVAR_MISC, 0);
 	/* The reset also tells the PF we are gone (it sees a VF reset) */
 	WRITE_ONCE(vf->cts, false);
 	vf_wr32(vf, IOVNET_CTRL, IOVNET_CTRL_RST);
