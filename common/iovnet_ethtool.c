@@ -77,11 +77,61 @@ void iovnet_ethtool_get_channels(const struct iovnet_port *port,
 	ch->other_count = 1;
 }
 
+/**
+ * iovnet_ethtool_get_tunable() - ethtool --get-tunable, for PF and VF
+ * @netdev: the netdev, whose private area starts with its iovnet_port
+ * @tuna: which tunable
+ * @data: where its value goes
+ *
+ * Return: 0, or -EOPNOTSUPP for a tunable the driver does not have.
+ */
+int iovnet_ethtool_get_tunable(struct net_device *netdev,
+			       const struct ethtool_tunable *tuna, void *data)
+{
+	struct iovnet_port *port = netdev_priv(netdev);
+
+	if (tuna->id != ETHTOOL_RX_COPYBREAK)
+		return -EOPNOTSUPP;
+	*(u32 *)data = port->rx_copybreak;
+	return 0;
+}
+
+/**
+ * iovnet_ethtool_set_tunable() - ethtool --set-tunable, for PF and VF
+ * @netdev: the netdev, whose private area starts with its iovnet_port
+ * @tuna: which tunable
+ * @data: its new value
+ *
+ * rx-copybreak takes effect from the next NAPI poll; 0 turns copying off.
+ *
+ * Return: 0, -EINVAL for a value out of range, or -EOPNOTSUPP.
+ */
+int iovnet_ethtool_set_tunable(struct net_device *netdev,
+			       const struct ethtool_tunable *tuna,
+			       const void *data)
+{
+	struct iovnet_port *port = netdev_priv(netdev);
+	u32 copybreak = *(const u32 *)data;
+
+	if (tuna->id != ETHTOOL_RX_COPYBREAK)
+		return -EOPNOTSUPP;
+	/* The ioctl has no extack: say why in the log */
+	if (copybreak > IOVNET_RX_COPYBREAK_MAX) {
+		if (net_ratelimit())
+			netdev_info(netdev, "rx-copybreak is at most %u bytes\n",
+				    IOVNET_RX_COPYBREAK_MAX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(port->rx_copybreak, copybreak);
+	return 0;
+}
+
 static const char iovnet_ring_stat_names[IOVNET_RING_STATS][ETH_GSTRING_LEN] = {
 	"rx_csum_unnecessary",
 	"rx_csum_bad",
 	"rx_alloc_fail",
 	"rx_frame_errors",
+	"rx_copybreak",
 	"tx_tso_packets",
 	"tx_tso_bytes",
 	"tx_csum_offload",
@@ -117,6 +167,7 @@ void iovnet_ring_stats_values(struct iovnet_port *port, u64 **data)
 	*v++ = rx.rx.csum_bad;
 	*v++ = rx.rx.alloc_fail;
 	*v++ = rx.rx.frame_err;
+	*v++ = rx.rx.copybreak;
 	*v++ = tx.tx.tso_packets;
 	*v++ = tx.tx.tso_bytes;
 	*v++ = tx.tx.needs_csum;

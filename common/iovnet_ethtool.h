@@ -3,7 +3,8 @@
 
 /*
  * ethtool operations on the shared datapath, used as they are by the PF and
- * the VF: ring sizes, channel counts and the datapath's own counters.
+ * the VF: ring sizes, channel counts, tunables and the datapath's own
+ * counters.
  */
 
 #ifndef _IOVNET_ETHTOOL_H_
@@ -14,7 +15,7 @@
 #include "iovnet_txrx.h"
 
 /* Datapath counters at the start of ethtool -S, before the driver's own */
-#define IOVNET_RING_STATS	10
+#define IOVNET_RING_STATS	11
 
 void iovnet_ethtool_get_ringparam(const struct iovnet_port *port,
 				  struct ethtool_ringparam *ring);
@@ -23,6 +24,11 @@ int iovnet_ethtool_set_ringparam(struct iovnet_port *port,
 				 bool running, struct netlink_ext_ack *extack);
 void iovnet_ethtool_get_channels(const struct iovnet_port *port,
 				 struct ethtool_channels *ch);
+int iovnet_ethtool_get_tunable(struct net_device *netdev,
+			       const struct ethtool_tunable *tuna, void *data);
+int iovnet_ethtool_set_tunable(struct net_device *netdev,
+			       const struct ethtool_tunable *tuna,
+			       const void *data);
 void iovnet_ring_stats_strings(u8 **data);
 void iovnet_ring_stats_values(struct iovnet_port *port, u64 **data);
 

@@ -464,6 +464,7 @@ struct iovnet_rx_counts {
 	unsigned int csum_bad;
 	unsigned int frame_err;
 	unsigned int alloc_fail;
+	unsigned int copybreak;
 };
 
 static void iovnet_rx_offloads(struct iovnet_ring *ring,
@@ -535,8 +536,27 @@ drop:
 	return NULL;
 }
 
+/* Copy a short frame out of its buffer, which the device may then reuse */
+static struct sk_buff *iovnet_rx_copy(struct iovnet_ring *ring,
+				      struct page *page, unsigned int len)
+{
+	void *data = page_address(page) + IOVNET_RX_HEADROOM;
+	struct sk_buff *skb;
+
+	net_prefetch(data);
+	skb = napi_alloc_skb(&ring->qvec->napi, len);
+	if (likely(skb))
+		skb_put_data(skb, data, len);
+	dma_sync_single_range_for_device(ring->dev,
+					 page_pool_get_dma_addr(page),
+					 IOVNET_RX_HEADROOM, len,
+					 page_pool_get_dma_dir(ring->pp));
+	return skb;
+}
+
 static int iovnet_clean_rx(struct iovnet_ring *ring, int budget)
 {
+	unsigned int copybreak = READ_ONCE(ring->qvec->port->rx_copybreak);
 	struct iovnet_rx_counts cnt = {};
 	struct sk_buff *skb = ring->skb;
 	bool discard = ring->discard;
@@ -558,12 +578,23 @@ static int iovnet_clean_rx(struct iovnet_ring *ring, int budget)
 
 		len = le16_to_cpu(desc->wb.length);
 		page = buf->page;
-		buf->page = NULL;
 		page_pool_dma_sync_for_cpu(ring->pp, page, 0, len);
 
 		if (discard) {
+			buf->page = NULL;
 			page_pool_put_full_page(ring->pp, page, true);
+		} else if (!skb && len <= copybreak &&
+			   (staterr & IOVNET_RXD_STAT_EOP)) {
+			/* The page stays in the ring for the next frame */
+			skb = iovnet_rx_copy(ring, page, len);
+			if (!skb) {
+				cnt.alloc_fail++;
+				discard = true;
+			} else {
+				cnt.copybreak++;
+			}
 		} else {
+			buf->page = NULL;
 			skb = iovnet_rx_add(ring, skb, page, len);
 			if (!skb) {
 				cnt.alloc_fail++;
@@ -610,6 +641,7 @@ static int iovnet_clean_rx(struct iovnet_ring *ring, int budget)
 	ring->stats.rx.csum_bad += cnt.csum_bad;
 	ring->stats.rx.frame_err += cnt.frame_err;
 	ring->stats.rx.alloc_fail += cnt.alloc_fail;
+	ring->stats.rx.copybreak += cnt.copybreak;
 	u64_stats_update_end(&ring->syncp);
 
 	return cnt.pkts;
@@ -663,12 +695,13 @@ static u64 iovnet_qvec_packets(const struct iovnet_qvec *qvec)
 static void iovnet_itr_restart_dim(struct iovnet_qvec *qvec)
 {
 	struct dim *dim = &qvec->dim;
+	struct dim_cq_moder moder;
 
 	dim->profile_ix = NET_DIM_DEF_PROFILE_EQE;
 	dim->tune_state = DIM_GOING_RIGHT;
 	dim->state = DIM_START_MEASURE;
-	iovnet_write_itr(qvec, net_dim_get_rx_moderation(dim->mode,
-						  dim->profile_ix).usec);
+	moder = net_dim_get_rx_moderation(dim->mode, dim->profile_ix);
+	iovnet_write_itr(qvec, moder.usec);
 }
 
 static void iovnet_itr_update(struct iovnet_qvec *qvec)
@@ -1056,6 +1089,7 @@ void iovnet_port_init(struct iovnet_port *port, struct net_device *netdev,
 	port->tx_ring_count = IOVNET_DEFAULT_RING;
 	port->rx_ring_count = IOVNET_DEFAULT_RING;
 	port->adaptive_itr = true;
+	port->rx_copybreak = IOVNET_RX_COPYBREAK_DEF;
 	spin_lock_init(&port->base_lock);
 }
 

@@ -31,6 +31,14 @@
 #define IOVNET_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
 #define IOVNET_RX_BUF_LEN	3072
 
+/*
+ * A frame this short is copied into a small skb and its page stays in the
+ * ring: a whole page per 64-byte frame would fill a socket's receive buffer
+ * sixteen times sooner than the data does (ethtool rx-copybreak tunable).
+ */
+#define IOVNET_RX_COPYBREAK_DEF	256
+#define IOVNET_RX_COPYBREAK_MAX	1024
+
 /* One data descriptor carries at most this much; bigger buffers are split */
 #define IOVNET_TX_MAX_DATA	SZ_32K
 /* Worst case for one skb: a context descriptor, a split head, one per frag */
@@ -63,6 +71,7 @@ struct iovnet_ring_stats {
 			u64 csum_bad;
 			u64 alloc_fail;
 			u64 frame_err;
+			u64 copybreak;
 		} rx;
 		struct {
 			u64 needs_csum;
@@ -152,6 +161,8 @@ struct iovnet_port_ops {
  * @rx_ring_count: descriptors per RX ring
  * @itr_usecs: interrupt throttling interval, 0 for none
  * @adaptive_itr: DIM picks the interval from the traffic
+ * @rx_copybreak: received frames up to this long are copied, see
+ *	IOVNET_RX_COPYBREAK_DEF
  * @rx_buf_len: bytes the device may write into one RX buffer
  * @rx_vlans: when set, the VLAN IDs whose stripped tag a received frame
  *	keeps; the tag of any other VLAN (a port VLAN the PF inserts and
@@ -175,6 +186,7 @@ struct iovnet_port {
 	u16 rx_ring_count;
 	u16 itr_usecs;
 	bool adaptive_itr;
+	u32 rx_copybreak;
 	u32 rx_buf_len;
 	const unsigned long *rx_vlans;
 	struct iovnet_qvec *qvecs[IOVNET_MAX_QUEUES];

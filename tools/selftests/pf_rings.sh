@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Rings, coalescing and jumbo frames: ethtool -g/-G within 64..4096,
-# -c/-C, MTU 9000 end to end; out-of-range values refused with the old
+# Rings, coalescing, rx-copybreak and jumbo frames: ethtool -g/-G within
+# 64..4096, -c/-C, --set-tunable rx-copybreak, MTU 9000 end to end; out-of-range values refused with the old
 # configuration still running; ring and channel changes while a TCP stream
 # runs, and traffic afterwards.
 
@@ -15,7 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ktap_header 25
+ktap_header 30
 
 log0=$(dmesg | wc -l)
 pf_load && pf_up && wait_ping 10 >/dev/null || ktap_info "PF did not come up"
@@ -104,6 +104,48 @@ ethtool -C "$PF_IF" adaptive-rx on && ethtool -X "$PF_IF" equal 1 ||
 check "adaptive: 50 pings/s run queue 0 unthrottled (EITR 0)" sparse_unthrottled
 check "adaptive: a TCP stream hands queue 0 back to DIM (EITR > 0)" bulk_throttled
 ethtool -X "$PF_IF" default
+
+# --- rx-copybreak ---------------------------------------------------------------
+
+copybreak() { ethtool --get-tunable "$PF_IF" rx-copybreak 2>/dev/null | awk '$1 == "rx-copybreak:" { print $2 }'; }
+# COUNT pings of SIZE payload bytes with a byte pattern: ping names any
+# reply whose data came back changed; prints how far rx_copybreak moved
+copied_pings() {	# COUNT SIZE
+	local c0 out
+	c0=$(estat0 rx_copybreak)
+	out=$(ping -c "$1" -i 0.02 -W 2 -s "$2" -p a55a0ff0 "$PEER_IP" 2>&1) ||
+		{ ktap_info "ping -s $2: $(tail -n 2 <<<"$out" | tr '\n' ' ')"; return 1; }
+	grep -qi "wrong data" <<<"$out" && { ktap_info "ping -s $2: $(grep -i -m1 'wrong data' <<<"$out")"; return 1; }
+	echo $(( $(estat0 rx_copybreak) - c0 ))
+}
+copy_default() {
+	local d
+	[ "$(copybreak)" = 256 ] || { ktap_info "rx-copybreak reads '$(copybreak)'"; return 1; }
+	d=$(copied_pings 50 56) || return 1
+	ktap_info "rx-copybreak 256: 50 pings of 98-byte frames, rx_copybreak +$d"
+	[ "$d" -ge 50 ]
+}
+copy_1024() {
+	local d
+	ethtool --set-tunable "$PF_IF" rx-copybreak 1024 && [ "$(copybreak)" = 1024 ] || return 1
+	d=$(copied_pings 50 900) || return 1
+	ktap_info "rx-copybreak 1024: 50 pings of 942-byte frames, rx_copybreak +$d"
+	[ "$d" -ge 50 ]
+}
+copy_off() {
+	local d
+	ethtool --set-tunable "$PF_IF" rx-copybreak 0 && [ "$(copybreak)" = 0 ] || return 1
+	d=$(copied_pings 50 56) || return 1
+	ktap_info "rx-copybreak 0: 50 pings, rx_copybreak +$d"
+	[ "$d" -eq 0 ]
+}
+check "rx-copybreak 256 by default: small frames are copied, intact" copy_default
+check "rx-copybreak 1024: 942-byte frames are copied, payload intact" copy_1024
+check "rx-copybreak 0: nothing copied, pings pass" copy_off
+refused "rx-copybreak 1025 (above 1024) refused" ethtool --set-tunable "$PF_IF" rx-copybreak 1025
+check "after the refusal: rx-copybreak still 0, traffic passes" \
+	eval '[ "$(copybreak)" = 0 ] && traffic_ok'
+ethtool --set-tunable "$PF_IF" rx-copybreak 256 || ktap_info "cannot restore rx-copybreak 256"
 
 # --- jumbo frames --------------------------------------------------------------
 

@@ -22,14 +22,14 @@ link_stat() {
 		hdr != "" { if (hdr == d) print $col[d, u]; hdr = "" }'
 }
 
-FIXED="rx_csum_unnecessary rx_csum_bad rx_alloc_fail rx_frame_errors tx_tso_packets
+FIXED="rx_csum_unnecessary rx_csum_bad rx_alloc_fail rx_frame_errors rx_copybreak tx_tso_packets
 	tx_tso_bytes tx_csum_offload tx_queue_stops tx_queue_wakes tx_dropped tx_timeouts
 	rx_no_buffer rx_missed rx_undersize rx_oversize"
 keys=$(estat_keys)
 missing=
 for k in $FIXED; do grep -qx "$k" <<<"$keys" || missing="$missing $k"; done
 [ -n "$missing" ] && ktap_info "missing:$missing"
-check "ethtool -S: the 15 driver-specific keys" test -z "$missing"
+check "ethtool -S: the 16 driver-specific keys" test -z "$missing"
 
 q=$(num_queues)
 perq() {

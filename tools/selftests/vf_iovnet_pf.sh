@@ -24,7 +24,7 @@ vf0_carrier() { tenant_carrier t0 "$VF0"; }
 vf0_no_carrier() { ! tenant_carrier t0 "$VF0"; }
 vf0_reaches_peer() { tping t0 -c 1 -W 1 "$PEER_IP"; }
 
-ktap_header 30
+ktap_header 31
 
 pf_load && pf_up || { echo "Bail out! PF did not come up"; exit 1; }
 MAC0=02:00:00:00:00:50 MAC0B=02:00:00:00:00:51
@@ -51,6 +51,18 @@ mcheck $CELL ping "VF 0 -> link partner: 100 pings, no loss" \
 	tping t0 -c 100 -i 0.02 -W 2 "$PEER_IP"
 check "VF 0 -> VF 1" wait_for 20 tping t0 -c 1 -W 1 192.168.77.11
 check "VF 0 -> PF" wait_for 20 tping t0 -c 1 -W 1 "$PF_IP"
+# The shared datapath's rx-copybreak: small frames copied on the VF too
+vf_copied() {
+	local c0 d
+	[ "$(tns t0 ethtool --get-tunable "$VF0" rx-copybreak | awk '$1 == "rx-copybreak:" { print $2 }')" = 256 ] ||
+		return 1
+	c0=$(vf_estat rx_copybreak) || return 1
+	tping t0 -c 20 -i 0.02 -W 2 "$PEER_IP" || return 1
+	d=$(( $(vf_estat rx_copybreak) - c0 ))
+	ktap_info "VF 0: 20 ping replies, rx_copybreak +$d"
+	[ "$d" -ge 20 ]
+}
+check "VF 0: rx-copybreak 256 by default, ping replies copied" vf_copied
 
 # A guest VLAN through the mailbox (SET_VLAN), to the partner's VLAN 10
 peer_vlan 10 10.10.0.2/24
