@@ -118,30 +118,22 @@ copied_pings() {	# COUNT SIZE
 	grep -qi "wrong data" <<<"$out" && { ktap_info "ping -s $2: $(grep -i -m1 'wrong data' <<<"$out")"; return 1; }
 	echo $(( $(estat0 rx_copybreak) - c0 ))
 }
-copy_default() {
+# copy_case SET VALUE SIZE OP MIN: rx-copybreak reads VALUE (after setting
+# it when SET is "set"); 50 pings of SIZE payload bytes move rx_copybreak
+# by OP MIN (-ge 50: all copied, -eq 0: none)
+copy_case() {
 	local d
-	[ "$(copybreak)" = 256 ] || { ktap_info "rx-copybreak reads '$(copybreak)'"; return 1; }
-	d=$(copied_pings 50 56) || return 1
-	ktap_info "rx-copybreak 256: 50 pings of 98-byte frames, rx_copybreak +$d"
-	[ "$d" -ge 50 ]
+	if [ "$1" = set ]; then
+		ethtool --set-tunable "$PF_IF" rx-copybreak "$2" || return 1
+	fi
+	[ "$(copybreak)" = "$2" ] || { ktap_info "rx-copybreak reads '$(copybreak)', not $2"; return 1; }
+	d=$(copied_pings 50 "$3") || return 1
+	ktap_info "rx-copybreak $2: 50 pings of $(($3 + 42))-byte frames, rx_copybreak +$d"
+	[ "$d" "$4" "$5" ]
 }
-copy_1024() {
-	local d
-	ethtool --set-tunable "$PF_IF" rx-copybreak 1024 && [ "$(copybreak)" = 1024 ] || return 1
-	d=$(copied_pings 50 900) || return 1
-	ktap_info "rx-copybreak 1024: 50 pings of 942-byte frames, rx_copybreak +$d"
-	[ "$d" -ge 50 ]
-}
-copy_off() {
-	local d
-	ethtool --set-tunable "$PF_IF" rx-copybreak 0 && [ "$(copybreak)" = 0 ] || return 1
-	d=$(copied_pings 50 56) || return 1
-	ktap_info "rx-copybreak 0: 50 pings, rx_copybreak +$d"
-	[ "$d" -eq 0 ]
-}
-check "rx-copybreak 256 by default: small frames are copied, intact" copy_default
-check "rx-copybreak 1024: 942-byte frames are copied, payload intact" copy_1024
-check "rx-copybreak 0: nothing copied, pings pass" copy_off
+check "rx-copybreak 256 by default: small frames are copied, intact" copy_case get 256 56 -ge 50
+check "rx-copybreak 1024: 942-byte frames are copied, payload intact" copy_case set 1024 900 -ge 50
+check "rx-copybreak 0: nothing copied, pings pass" copy_case set 0 56 -eq 0
 refused "rx-copybreak 1025 (above 1024) refused" ethtool --set-tunable "$PF_IF" rx-copybreak 1025
 check "after the refusal: rx-copybreak still 0, traffic passes" \
 	eval '[ "$(copybreak)" = 0 ] && traffic_ok'
