@@ -129,10 +129,13 @@ enum iovnet_pf_vf_counter {
  * @refill: jiffies of the last @tokens refill
  * @notify: IOVNET_PF_NOTIFY_* messages waiting for the mailbox
  * @lock_fails: consecutive failures to take the buffer from the VF
+ * @busy_since: jiffies of the first of those failures
+ * @retry_at: jiffies before which the PF leaves the VF's buffer alone
  * @msgs: mailbox messages received
  * @nacks: requests refused (policy or malformed)
  * @invalid: malformed requests
  * @throttled: times the VF was throttled
+ * @busy: times the PF found the VF holding its buffer
  * @resets: VF_RESET handshakes and FLRs
  * @cnt: 64-bit pool counters
  * @cnt_last: last raw value of each pool counter
@@ -162,10 +165,13 @@ struct iovnet_pf_vf {
 	unsigned long refill;
 	u8 notify;
 	unsigned int lock_fails;
+	unsigned long busy_since;
+	unsigned long retry_at;
 	u64 msgs;
 	u64 nacks;
 	u64 invalid;
 	u64 throttled;
+	u64 busy;
 	u64 resets;
 
 	u64 cnt[IOVNET_VF_CNT_NUM];

@@ -342,7 +342,8 @@ static void iovnet_pf_stat_values(struct iovnet_pf *pf, u64 *v)
 
 /* Per-VF mailbox counters: vfN_<name>, for each VF */
 static const char * const iovnet_pf_vf_stat_names[] = {
-	"mbx_msgs", "mbx_nacks", "mbx_invalid", "mbx_throttled", "resets",
+	"mbx_msgs", "mbx_nacks", "mbx_invalid", "mbx_throttled", "mbx_busy",
+	"resets",
 };
 
 static void iovnet_pf_vf_stat_values(struct iovnet_pf *pf, u64 **data)
@@ -357,6 +358,7 @@ static void iovnet_pf_vf_stat_values(struct iovnet_pf *pf, u64 **data)
 		*(*data)++ = v->nacks;
 		*(*data)++ = v->invalid;
 		*(*data)++ = v->throttled;
+		*(*data)++ = v->busy;
 		*(*data)++ = v->resets;
 	}
 	mutex_unlock(&pf->vf_lock);

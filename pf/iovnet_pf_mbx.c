@@ -7,7 +7,8 @@
  * serves at most one request per VF per pass, and refuses anything that
  * fails iovnet_mbx_validate() or the VF's permissions with a NACK, a
  * per-VF counter and a rate-limited log line. A token bucket per VF keeps a
- * flooding VF from taking more than its share of the PF's time.
+ * flooding VF from taking more than its share of the PF's time, and a VF
+ * that keeps its buffer locked is tried less and less often.
  */
 
 #include <linux/delay.h>
@@ -18,8 +19,10 @@
 
 /* Tries to take the buffer from a VF that is using it, then a later pass */
 #define IOVNET_PF_MBX_LOCK_TRIES	10
-/* Passes a VF may hold the buffer before the PF breaks its lock (RVFU) */
-#define IOVNET_PF_MBX_MAX_LOCK_FAILS	50
+/* Longest wait between passes that try a VF holding its buffer */
+#define IOVNET_PF_MBX_MAX_BACKOFF	(HZ / 4)
+/* How long a VF may hold its buffer before the PF breaks its lock (RVFU) */
+#define IOVNET_PF_MBX_MAX_HOLD		HZ
 
 static bool iovnet_pf_mbx_lock(struct iovnet_pf *pf, unsigned int vf)
 {
@@ -42,6 +45,46 @@ static void iovnet_pf_mbx_read(struct iovnet_pf *pf, unsigned int vf,
 	for (i = 0; i < IOVNET_MBX_WORDS; i++)
 		msg->words[i] = cpu_to_le32(pf_rd32(pf, IOVNET_PF_VMBMEM(vf) +
 						    4 * i));
+}
+
+/*
+ * Take VF @vf's buffer for a request or a notification. A VF found holding
+ * it is left alone for a while that doubles with each miss, up to
+ * IOVNET_PF_MBX_MAX_BACKOFF: one that never lets go costs the PF a few
+ * tries a second, not one every tick. After IOVNET_PF_MBX_MAX_HOLD the PF
+ * also breaks the VF's lock (RVFU), once per IOVNET_PF_MBX_MAX_HOLD.
+ */
+static bool iovnet_pf_mbx_claim(struct iovnet_pf *pf, unsigned int vf)
+{
+	struct iovnet_pf_vf *v = &pf->vfs[vf];
+	unsigned long now = jiffies;
+
+	if (iovnet_pf_mbx_lock(pf, vf)) {
+		v->lock_fails = 0;
+		return true;
+	}
+	v->busy++;
+	if (!v->lock_fails++)
+		v->busy_since = now;
+	v->retry_at = now + min_t(unsigned long, IOVNET_PF_MBX_MAX_BACKOFF,
+				  BIT(min(v->lock_fails - 1, 16U)));
+	if (time_after_eq(now, v->busy_since + IOVNET_PF_MBX_MAX_HOLD)) {
+		dev_warn_ratelimited(&pf->pdev->dev,
+				     "VF %u: holds the mailbox, breaking its lock\n",
+				     vf);
+		pf_wr32(pf, IOVNET_PF_MBX(vf), IOVNET_PF_MBX_RVFU);
+		v->busy_since = now;
+	}
+	return false;
+}
+
+/* Jiffies the PF leaves VF @v's buffer alone for (iovnet_pf_mbx_claim) */
+static unsigned long iovnet_pf_mbx_backoff_left(const struct iovnet_pf_vf *v,
+						unsigned long now)
+{
+	if (!v->lock_fails || !time_before(now, v->retry_at))
+		return 0;
+	return v->retry_at - now;
 }
 
 /* Write @words words and raise STS; the write also releases PFU */
@@ -314,19 +357,11 @@ static void iovnet_pf_mbx_request(struct iovnet_pf *pf, unsigned int vf)
 	u32 word0, flags;
 	int len, err;
 
-	if (!iovnet_pf_mbx_lock(pf, vf)) {
-		/* The VF holds the buffer: try again, and break a stuck lock */
+	if (!iovnet_pf_mbx_claim(pf, vf)) {
+		/* The VF holds the buffer: serve the request later */
 		set_bit(vf, &pf->mbx_pending);
-		if (++v->lock_fails >= IOVNET_PF_MBX_MAX_LOCK_FAILS) {
-			dev_warn_ratelimited(&pf->pdev->dev,
-					     "VF %u: holds the mailbox, breaking its lock\n",
-					     vf);
-			pf_wr32(pf, IOVNET_PF_MBX(vf), IOVNET_PF_MBX_RVFU);
-			v->lock_fails = 0;
-		}
 		return;
 	}
-	v->lock_fails = 0;
 	iovnet_pf_mbx_read(pf, vf, &req);
 	/* Acknowledge: the VF may stop waiting for its request to be read */
 	pf_wr32(pf, IOVNET_PF_MBX(vf), IOVNET_PF_MBX_ACK);
@@ -383,7 +418,7 @@ static void iovnet_pf_mbx_send_notify(struct iovnet_pf *pf, unsigned int vf)
 	/* A request not yet read sits in the buffer: serve it first */
 	if (pf_rd32(pf, IOVNET_PF_MBVFICR) & BIT(vf))
 		return;
-	if (!iovnet_pf_mbx_lock(pf, vf))
+	if (!iovnet_pf_mbx_claim(pf, vf))
 		return;
 
 	if (v->notify & IOVNET_PF_NOTIFY_RESET) {
@@ -430,6 +465,7 @@ void iovnet_pf_mbx_handle_flr(struct iovnet_pf *pf, unsigned int vf)
 
 	v->resets++;
 	v->notify = 0;
+	v->lock_fails = 0;
 	/* The VF programs its interrupt routes again after a reset */
 	pf_wr32(pf, IOVNET_IVAR(vf), 0);
 	iovnet_pf_vf_scrub(pf, vf);
@@ -458,8 +494,7 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 {
 	struct iovnet_pf *pf = container_of(to_delayed_work(work),
 					    struct iovnet_pf, mbx_task);
-	unsigned long pending, flr;
-	bool again = false;
+	unsigned long pending, flr, delay = ULONG_MAX;
 	unsigned int vf;
 	u32 icr;
 
@@ -481,6 +516,10 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 	for_each_set_bit(vf, &pending, pf->num_vfs) {
 		struct iovnet_pf_vf *v = &pf->vfs[vf];
 
+		if (iovnet_pf_mbx_backoff_left(v, jiffies)) {
+			set_bit(vf, &pf->mbx_pending);
+			continue;
+		}
 		if (!iovnet_pf_mbx_take_token(v)) {
 			if (!v->throttled++ || net_ratelimit())
 				dev_warn(&pf->pdev->dev,
@@ -493,14 +532,21 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 	}
 
 	for (vf = 0; vf < pf->num_vfs; vf++) {
-		if (pf->vfs[vf].notify)
+		struct iovnet_pf_vf *v = &pf->vfs[vf];
+
+		if (v->notify && !iovnet_pf_mbx_backoff_left(v, jiffies))
 			iovnet_pf_mbx_send_notify(pf, vf);
-		if (pf->vfs[vf].notify)
-			again = true;
+		/* Left waiting: next tick, or when the VF's back-off ends */
+		if (v->notify || test_bit(vf, &pf->mbx_pending))
+			delay = min(delay,
+				    iovnet_pf_mbx_backoff_left(v, jiffies) ?: 1);
 	}
-	again |= !!pf->mbx_pending;
 out:
 	mutex_unlock(&pf->vf_lock);
-	if (again && !test_bit(IOVNET_PF_REMOVING, pf->state))
-		mod_delayed_work(system_unbound_wq, &pf->mbx_task, 1);
+	/*
+	 * queue_, not mod_delayed_work(): a kick that came in meanwhile must
+	 * not be pushed back to a backing-off VF's time.
+	 */
+	if (delay != ULONG_MAX && !test_bit(IOVNET_PF_REMOVING, pf->state))
+		queue_delayed_work(system_unbound_wq, &pf->mbx_task, delay);
 }

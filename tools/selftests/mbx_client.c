@@ -13,6 +13,7 @@
  *        mbx_client BDF send W0 [W1..W15]
  *        mbx_client BDF fuzz N SEED
  *        mbx_client BDF flood SECONDS [W0 [W1..W15]]
+ *        mbx_client BDF hold SECONDS
  *
  * Build: gcc -Wall -Wextra -O2 -Iinclude -I../../common -o mbx_client mbx_client.c
  * (include/ lets the protocol header of common/ compile in userspace)
@@ -734,13 +735,60 @@ static int do_flood(struct vf *vf, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * A VF that keeps its buffer: take it, take it back every millisecond for
+ * SECONDS (counting the times it was found taken away), release it, and
+ * time the message the PF held back meanwhile, if any (2 s at most).
+ */
+static int do_hold(struct vf *vf, int argc, char **argv)
+{
+	uint64_t t0, end, held_ms, lost = 0;
+	uint32_t msg[IOVNET_MBX_WORDS];
+	long secs;
+
+	if (argc != 1)
+		return 1;
+	secs = strtol(argv[0], NULL, 0);
+	if (secs <= 0)
+		return 1;
+
+	mbx_drain(vf);
+	if (!mbx_lock(vf, LOCK_TIMEOUT_NS)) {
+		mbx_unlock(vf);
+		printf("hold: busy\n");
+		return 0;
+	}
+	printf("hold: locked\n");
+	t0 = now_ns();
+	end = t0 + secs * 1000000000ull;
+	while (now_ns() < end) {
+		pause_us(1000);
+		if (!(mbx_status(vf) & IOVNET_VF_MBX_VFU))
+			lost++;
+		wr32(vf, IOVNET_VF_MBX, IOVNET_VF_MBX_VFU);
+	}
+	held_ms = (now_ns() - t0) / 1000000;
+	mbx_unlock(vf);
+
+	t0 = now_ns();
+	printf("hold: held_ms=%" PRIu64 " lost=%" PRIu64, held_ms, lost);
+	if (mbx_wait(vf, IOVNET_VF_MBX_PFSTS, t0 + REPLY_TIMEOUT_NS, false) &&
+	    mbx_take_reply(vf, msg))
+		printf(" then=0x%08x after_ms=%" PRIu64 "\n", msg[0],
+		       (now_ns() - t0) / 1000000);
+	else
+		printf(" then=none\n");
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: mbx_client BDF reset\n"
 		"       mbx_client BDF send W0 [W1..W15]\n"
 		"       mbx_client BDF fuzz N SEED\n"
-		"       mbx_client BDF flood SECONDS [W0 [W1..W15]]\n");
+		"       mbx_client BDF flood SECONDS [W0 [W1..W15]]\n"
+		"       mbx_client BDF hold SECONDS\n");
 }
 
 int main(int argc, char **argv)
@@ -755,7 +803,8 @@ int main(int argc, char **argv)
 	}
 	mode = argv[2];
 	if (strcmp(mode, "reset") && strcmp(mode, "send") &&
-	    strcmp(mode, "fuzz") && strcmp(mode, "flood")) {
+	    strcmp(mode, "fuzz") && strcmp(mode, "flood") &&
+	    strcmp(mode, "hold")) {
 		usage();
 		return 1;
 	}
@@ -769,8 +818,10 @@ int main(int argc, char **argv)
 		err = do_send(&vf, argc - 3, argv + 3);
 	else if (!strcmp(mode, "fuzz"))
 		err = do_fuzz(&vf, argc - 3, argv + 3);
-	else
+	else if (!strcmp(mode, "flood"))
 		err = do_flood(&vf, argc - 3, argv + 3);
+	else
+		err = do_hold(&vf, argc - 3, argv + 3);
 	if (err == 1)
 		usage();
 	munmap((void *)vf.bar, vf.len);

@@ -9,6 +9,8 @@
 # and afterwards the PF's per-VF counters account for every malformed and
 # refused message of VF 0 and show nothing for VF 1 and VF 2, VF 0 was
 # throttled, and the other VFs' MACs and pool registers are untouched.
+# Last, VF 0 keeps its buffer locked for HOLD_SECS while the PF owes it a
+# link message: the PF backs off, breaks the lock, and delivers on release.
 #
 # FUZZ_N (default 100,000): with every reply waited for, the PF's token
 # bucket (2,000 messages/s) is the limit: 25,000 took 12.8 s on an idle
@@ -20,6 +22,7 @@
 FUZZ_N=${FUZZ_N:-100000}
 FUZZ_SEED=${FUZZ_SEED:-4242}
 FLOOD_SECS=${FLOOD_SECS:-10}
+HOLD_SECS=${HOLD_SECS:-3}
 MBX=/tmp/mbx_client
 VF0_MAC=02:00:00:00:00:10
 VF_MAC=(0 02:00:00:00:01:01 02:00:00:00:01:02)
@@ -53,7 +56,7 @@ smf_stat() {	# VF NAME
 
 smf_stats() {	# VF
 	local s
-	for s in mbx_msgs mbx_nacks mbx_invalid mbx_throttled resets; do
+	for s in mbx_msgs mbx_nacks mbx_invalid mbx_throttled mbx_busy resets; do
 		printf '%s=%s ' "$s" "$(smf_stat "$1" "$s")"
 	done
 }
@@ -137,7 +140,7 @@ smf_send() {	# WORDS...: one message; prints the client's output
 }
 
 # ---------------------------------------------------------------------------
-ktap_header 39
+ktap_header 45
 
 build() {
 	local out
@@ -193,7 +196,7 @@ pools0=$(smf_pool_regs)
 ktap_info "$(tr '\n' ';' <<<"$pools0")"
 declare -A base
 for i in 0 1 2; do
-	for s in mbx_msgs mbx_nacks mbx_invalid mbx_throttled resets; do
+	for s in mbx_msgs mbx_nacks mbx_invalid mbx_throttled mbx_busy resets; do
 		base[$i.$s]=$(smf_stat "$i" "$s")
 	done
 	ktap_info "VF $i before: $(smf_stats "$i")"
@@ -308,6 +311,42 @@ served() {
 	grep -qx 'reply: 0xa0000201 0x00000003 0x000003e8' <<<"$out"
 }
 check "after the flood the PF serves VF 0 again (GET_LINK ACK within 5 s)" wait_for 5 served
+
+# ---------------------------------------------------------------------------
+ktap_info "(d) VF 0 keeps its buffer for ${HOLD_SECS}s while the PF owes it a message"
+
+busy0=$(smf_stat 0 mbx_busy)
+smf_pings_start hold
+"$MBX" "$VF0" hold "$HOLD_SECS" >"$WORK/hold.out" 2>&1 &
+hold_pid=$!
+check "hold: VF 0 took its buffer" wait_for 5 grep -qx 'hold: locked' "$WORK/hold.out"
+# VF 0 asked for link events (GET_CAPS in (a)): the PF owes it one now
+ip link set "$PF_IF" vf 0 state disable || ktap_info "vf 0 state disable failed"
+wait "$hold_pid"
+smf_pings_stop hold
+ip link set "$PF_IF" vf 0 state auto || ktap_info "vf 0 state auto failed"
+hold=$(grep '^hold: held_ms=' "$WORK/hold.out")
+ktap_info "$hold; PF: vf0_mbx_busy +$(( $(smf_stat 0 mbx_busy) - busy0 ))"
+# Back-off (pf/iovnet_pf_mbx.c): tries 1, 2, 4 ... jiffies apart, at most
+# 250 ms apart: about 20 tries in 3 s; one try a tick would be hundreds
+backed_off() {
+	local d=$(( $(smf_stat 0 mbx_busy) - busy0 ))
+	[ "$d" -ge 1 ] && [ "$d" -le $(( 10 * HOLD_SECS )) ]
+}
+check "hold: the PF found VF 0 holding its buffer and backed off ($(( 10 * HOLD_SECS )) tries at most)" backed_off
+# In QEMU's model RVFU clears the VF's VFU (the client sees it gone) but
+# not the PF's copy, so the PF still waits for the release (README)
+check "hold: the PF broke VF 0's lock (RVFU) while it was held" \
+	test "$(smf_field "$hold" lost)" -ge 1
+delivered() {	# word 0's message ID is PF_CONTROL (0x0100)
+	local w
+	w=$(sed -n 's/.* then=\(0x[0-9a-f]*\).*/\1/p' <<<"$hold")
+	[ -n "$w" ] && [ $(( w & 0xffff )) -eq $((0x0100)) ] &&
+	[ "$(smf_field "$hold" after_ms)" -le 1000 ]
+}
+check "hold: once released, the held-back PF_CONTROL arrives within 1 s" delivered
+check "hold: VF 1 <-> VF 2 pings, zero loss" smf_no_loss "$WORK/vfvf-hold" "VF 1 -> VF 2"
+check "hold: PF <-> peer pings, zero loss" smf_no_loss "$WORK/pfpeer-hold" "PF -> peer"
 
 # ---------------------------------------------------------------------------
 ktap_info "afterwards"
