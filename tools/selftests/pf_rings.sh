@@ -127,7 +127,8 @@ copy_case() {
 		ethtool --set-tunable "$PF_IF" rx-copybreak "$2" || return 1
 	fi
 	[ "$(copybreak)" = "$2" ] || { ktap_info "rx-copybreak reads '$(copybreak)', not $2"; return 1; }
-	d=$(copied_pings 50 "$3") || return 1
+	# On failure $d holds copied_pings' ktap_info lines: pass them on
+	d=$(copied_pings 50 "$3") || { printf '%s\n' "$d"; return 1; }
 	ktap_info "rx-copybreak $2: 50 pings of $(($3 + 42))-byte frames, rx_copybreak +$d"
 	[ "$d" "$4" "$5" ]
 }
