@@ -22,6 +22,12 @@
  * the request's word 0 with ACK or NACK added, and CTS once the VF has done
  * the reset handshake (the reset reply itself carries no CTS). The PF writes
  * unsolicited IOVNET_MBX_PF_CONTROL messages the same way.
+ *
+ * Why a request was refused: the stock protocol has only NACK. A VF that
+ * asks for IOVNET_MBX_CAP_STATUS in its GET_CAPS request (and is granted it)
+ * gets an enum iovnet_mbx_status in word 0 bits 28:24 of every reply; bits
+ * the stock protocol leaves zero, so nothing changes for a VF that did not
+ * ask.
  */
 
 #ifndef _IOVNET_MBX_H_
@@ -39,11 +45,12 @@
 /* Word 0 */
 #define IOVNET_MBX_ID			GENMASK(15, 0)
 #define IOVNET_MBX_INFO			GENMASK(23, 16)
+#define IOVNET_MBX_STATUS		GENMASK(28, 24)	/* CAP_STATUS replies */
 #define IOVNET_MBX_CTS			BIT(29)	/* the VF completed reset */
 #define IOVNET_MBX_NACK			BIT(30)
 #define IOVNET_MBX_ACK			BIT(31)
-#define IOVNET_MBX_FLAGS		(IOVNET_MBX_CTS | IOVNET_MBX_NACK | \
-					 IOVNET_MBX_ACK)
+#define IOVNET_MBX_FLAGS		(IOVNET_MBX_STATUS | IOVNET_MBX_CTS | \
+					 IOVNET_MBX_NACK | IOVNET_MBX_ACK)
 
 /**
  * enum iovnet_mbx_id - message IDs (word 0 bits 15:0)
@@ -58,7 +65,8 @@
  *	it tells the VF to redo the reset handshake; with CTS, info says what
  *	changed (IOVNET_MBX_CTRL_*)
  * @IOVNET_MBX_EXT_FIRST: first ID of the iovnet extensions
- * @IOVNET_MBX_GET_CAPS: VF -> PF, what extensions the PF offers
+ * @IOVNET_MBX_GET_CAPS: VF -> PF, the VF's version and the capabilities it
+ *	wants (zero from a version 1 VF); reply: what the PF offers and grants
  * @IOVNET_MBX_GET_LINK: VF -> PF, the link as this VF should see it
  * @IOVNET_MBX_SET_RSS: VF -> PF, spread the pool's RX over both queues
  */
@@ -102,12 +110,40 @@ enum iovnet_mbx_id {
 #define IOVNET_MBX_CTRL_PING		0	/* stock: nothing changed */
 #define IOVNET_MBX_CTRL_LINK		1	/* link changed, see words 1-2 */
 
-/* Extensions: protocol version and capability bits (GET_CAPS reply) */
-#define IOVNET_MBX_VERSION		1
+/*
+ * Extensions: protocol version and capability bits. Version 1 VFs send an
+ * empty GET_CAPS and use what the reply offers. From version 2 the VF also
+ * names what it wants, and capabilities that change the PF's replies
+ * (CAP_STATUS) are granted only when asked for.
+ */
+#define IOVNET_MBX_VERSION		2
+#define IOVNET_MBX_VERSION_MIN		1	/* oldest the other side accepts */
 #define IOVNET_MBX_CAP_LINK		BIT(0)	/* GET_LINK and CTRL_LINK */
 #define IOVNET_MBX_CAP_RSS		BIT(1)	/* SET_RSS */
+#define IOVNET_MBX_CAP_STATUS		BIT(2)	/* replies carry a status */
 #define IOVNET_MBX_CAPS			(IOVNET_MBX_CAP_LINK | \
-					 IOVNET_MBX_CAP_RSS)
+					 IOVNET_MBX_CAP_RSS | \
+					 IOVNET_MBX_CAP_STATUS)
+
+/**
+ * enum iovnet_mbx_status - why the PF refused a request (word 0 bits 28:24)
+ * @IOVNET_MBX_ST_OK: served
+ * @IOVNET_MBX_ST_PERM: not allowed for this VF (trust, port VLAN, policy)
+ * @IOVNET_MBX_ST_INVAL: malformed request
+ * @IOVNET_MBX_ST_NOSPC: the VF's share of filters, or the device's, is used
+ * @IOVNET_MBX_ST_ADDRINUSE: the MAC address belongs to another function
+ * @IOVNET_MBX_ST_AGAIN: not now (before the reset handshake, throttled)
+ * @IOVNET_MBX_ST_NOTSUPP: unknown request
+ */
+enum iovnet_mbx_status {
+	IOVNET_MBX_ST_OK		= 0,
+	IOVNET_MBX_ST_PERM		= 1,
+	IOVNET_MBX_ST_INVAL		= 2,
+	IOVNET_MBX_ST_NOSPC		= 3,
+	IOVNET_MBX_ST_ADDRINUSE		= 4,
+	IOVNET_MBX_ST_AGAIN		= 5,
+	IOVNET_MBX_ST_NOTSUPP		= 6,
+};
 
 /* GET_LINK reply and CTRL_LINK flags */
 #define IOVNET_MBX_LINK_UP		BIT(0)
@@ -141,11 +177,12 @@ struct iovnet_mbx_lpe {
 	__le32 max_frame;
 };
 
+/* GET_CAPS request (version and caps the VF wants) and reply */
 struct iovnet_mbx_caps {
 	__le32 word0;
 	__le32 version;
 	__le32 caps;
-	__le32 max_frame;	/* largest frame SET_LPE accepts */
+	__le32 max_frame;	/* reply only: largest frame SET_LPE accepts */
 };
 
 /* GET_LINK reply and PF_CONTROL/CTRL_LINK */
@@ -219,6 +256,58 @@ static inline void iovnet_mbx_init(union iovnet_mbx_msg *msg, u16 id, u8 info)
 	memset(msg, 0, sizeof(*msg));
 	msg->hdr.word0 = cpu_to_le32(FIELD_PREP(IOVNET_MBX_ID, id) |
 				     FIELD_PREP(IOVNET_MBX_INFO, info));
+}
+
+/**
+ * iovnet_mbx_status_from_errno() - the status code for a PF-side errno
+ * @err: 0 or a negative errno from the PF's handling of a request
+ *
+ * Return: the enum iovnet_mbx_status to put in the reply.
+ */
+static inline u8 iovnet_mbx_status_from_errno(int err)
+{
+	switch (err) {
+	case 0:
+		return IOVNET_MBX_ST_OK;
+	case -EINVAL:
+		return IOVNET_MBX_ST_INVAL;
+	case -ENOSPC:
+		return IOVNET_MBX_ST_NOSPC;
+	case -EADDRINUSE:
+		return IOVNET_MBX_ST_ADDRINUSE;
+	case -EAGAIN:
+	case -EBUSY:
+		return IOVNET_MBX_ST_AGAIN;
+	case -EOPNOTSUPP:
+		return IOVNET_MBX_ST_NOTSUPP;
+	default:
+		return IOVNET_MBX_ST_PERM;
+	}
+}
+
+/**
+ * iovnet_mbx_status_to_errno() - the errno a VF reports for a reply
+ * @word0: word 0 of a NACKed reply from a PF that granted CAP_STATUS
+ *
+ * Return: the negative errno the status names (-EPERM for a status this
+ * side does not know).
+ */
+static inline int iovnet_mbx_status_to_errno(u32 word0)
+{
+	switch (FIELD_GET(IOVNET_MBX_STATUS, word0)) {
+	case IOVNET_MBX_ST_INVAL:
+		return -EINVAL;
+	case IOVNET_MBX_ST_NOSPC:
+		return -ENOSPC;
+	case IOVNET_MBX_ST_ADDRINUSE:
+		return -EADDRINUSE;
+	case IOVNET_MBX_ST_AGAIN:
+		return -EAGAIN;
+	case IOVNET_MBX_ST_NOTSUPP:
+		return -EOPNOTSUPP;
+	default:
+		return -EPERM;
+	}
 }
 
 /**
