@@ -9,6 +9,7 @@
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
+#include <linux/ratelimit.h>
 #include <linux/workqueue.h>
 
 #include "iovnet_mbx.h"
@@ -81,15 +82,34 @@ struct iovnet_pf_hw_stats {
 #define IOVNET_PF_RAR_VF_FIRST		1
 #define IOVNET_PF_RAR_PF_UC_FIRST	(IOVNET_PF_RAR_VF_FIRST + IOVNET_MAX_VFS)
 #define IOVNET_PF_RAR_VF_UC_FIRST	16
+#define IOVNET_PF_RAR_VF_UC_NUM		(IOVNET_RAR_ENTRIES - \
+					 IOVNET_PF_RAR_VF_UC_FIRST)
 #define IOVNET_PF_VF_MAX_EXTRA_MACS	4
 
-/* VLAN filters one VF may hold, untrusted and trusted */
+/*
+ * VLAN filters (VLVF entries) one VF may hold, untrusted and trusted. With
+ * VFs the PF keeps IOVNET_PF_VLVF_PF_SHARE entries for its own VLANs and
+ * the VFs share the rest equally (iovnet_pf_vf_vlan_quota()), so the
+ * quotas add up to what the device has: no VF can take an entry that the
+ * admin's port VLAN or the PF needs.
+ */
 #define IOVNET_PF_VF_MAX_VLANS		8
 #define IOVNET_PF_VF_MAX_VLANS_TRUSTED	24
+#define IOVNET_PF_VLVF_PF_SHARE		8
 
-/* Mailbox flood control: a burst, then a steady rate per VF */
+/*
+ * Mailbox flood control: a token bucket per VF, a burst, then a steady
+ * rate. Each request costs by what it makes the PF do; a VF reset (its
+ * VF_RESET message, an FLR or a CTRL.RST) rewrites the VF's filters.
+ */
 #define IOVNET_PF_MBX_BURST		64
 #define IOVNET_PF_MBX_PER_SEC		2000
+#define IOVNET_PF_MBX_COST_MSG		1
+#define IOVNET_PF_MBX_COST_RESET	16
+
+/* Kernel log lines about one VF: a burst per interval, per VF */
+#define IOVNET_PF_VF_LOG_INTERVAL	(5 * HZ)
+#define IOVNET_PF_VF_LOG_BURST		10
 
 /* PF_CONTROL messages a VF is owed */
 #define IOVNET_PF_NOTIFY_RESET		BIT(0)
@@ -107,8 +127,16 @@ enum iovnet_pf_vf_counter {
 
 /**
  * struct iovnet_pf_vf - what the PF knows and enforces for one VF
+ *
+ * Changed only in iovnet_pf_vf.c (the configuration, under @pf->vf_lock)
+ * and iovnet_pf_mbx.c (the mailbox transport fields, under the same lock).
+ * @mac (and the VF's extra filters in struct iovnet_pf) are also written
+ * under the PF netdev's address lock, which ndo_set_rx_mode holds when it
+ * keeps the PF's secondary addresses apart from the VFs'.
+ *
  * @mac: the VF's MAC (administrative, or the one the VF registered)
- * @admin_mac: @mac was set by the administrator
+ * @admin_mac: the administrator set @admin_addr
+ * @admin_addr: the administrator's MAC for the VF
  * @port_vlan: administrative VLAN ID, 0 for none
  * @port_qos: priority of @port_vlan
  * @spoofchk: MAC and VLAN anti-spoof enabled
@@ -118,6 +146,7 @@ enum iovnet_pf_vf_counter {
  * @cts: the VF completed the reset handshake ("clear to send")
  * @running: the VF's pool is open (from its handshake to its next reset)
  * @ext: the VF asked for the iovnet extensions (GET_CAPS)
+ * @caps: IOVNET_MBX_CAP_* in force for this VF
  * @rss: the VF uses both queues of its pool
  * @max_frame: largest frame the VF asked to receive
  * @promisc: IOVNET_MBX_PROMISC_* in force
@@ -125,7 +154,9 @@ enum iovnet_pf_vf_counter {
  * @mc_hash: multicast hashes the VF asked for
  * @vlans: VLAN IDs the VF asked for
  * @num_vlans: bits set in @vlans
- * @tokens: mailbox messages the VF may send before it is throttled
+ * @said: IOVNET_PF_VF_SAID_* refusals already logged at info level
+ * @log_rs: rate limit of this VF's kernel log lines
+ * @tokens: mailbox cost the VF may still spend (negative: in debt)
  * @refill: jiffies of the last @tokens refill
  * @notify: IOVNET_PF_NOTIFY_* messages waiting for the mailbox
  * @lock_fails: consecutive failures to take the buffer from the VF
@@ -143,6 +174,7 @@ enum iovnet_pf_vf_counter {
 struct iovnet_pf_vf {
 	u8 mac[ETH_ALEN];
 	bool admin_mac;
+	u8 admin_addr[ETH_ALEN];
 	u16 port_vlan;
 	u8 port_qos;
 	bool spoofchk;
@@ -153,6 +185,7 @@ struct iovnet_pf_vf {
 	bool cts;
 	bool running;
 	bool ext;
+	u32 caps;
 	bool rss;
 	u16 max_frame;
 	u8 promisc;
@@ -160,8 +193,10 @@ struct iovnet_pf_vf {
 	u16 mc_hash[IOVNET_MBX_MAX_MC_HASHES];
 	unsigned long vlans[BITS_TO_LONGS(VLAN_N_VID)];
 	unsigned int num_vlans;
+	u8 said;
+	struct ratelimit_state log_rs;
 
-	unsigned int tokens;
+	int tokens;
 	unsigned long refill;
 	u8 notify;
 	unsigned int lock_fails;
@@ -178,8 +213,13 @@ struct iovnet_pf_vf {
 	u32 cnt_last[IOVNET_VF_CNT_NUM];
 };
 
+/* Refusals an ordinary client hits on every start: logged once per VF */
+#define IOVNET_PF_VF_SAID_PROMISC	BIT(0)
+#define IOVNET_PF_VF_SAID_MAC		BIT(1)
+
 enum iovnet_pf_state {
 	IOVNET_PF_DOWN,		/* datapath not running */
+	IOVNET_PF_TX_DRAINING,	/* going down, TX still completing */
 	IOVNET_PF_REMOVING,	/* no new work may be scheduled */
 	IOVNET_PF_RESET_REQUESTED,	/* the service task restarts the PF */
 	IOVNET_PF_NBITS,
@@ -213,13 +253,21 @@ enum iovnet_pf_state {
  * @other_irqs: interrupts taken on the link/mailbox vector
  * @tx_timeouts: TX hangs seen (each triggers a reset)
  * @resets: datapath restarts done for recovery
- * @vf_lock: serialises VF configuration and the mailbox
- * @vfs: per-VF state, @num_vfs entries
- * @num_vfs: VFs enabled; the PF then owns pool @num_vfs
+ * @reg_lock: read-modify-write of RCTL and TCTL, which the netdev paths
+ *	(RTNL), ndo_set_rx_mode (address lock) and VMDq setup (@vf_lock) share
+ * @vf_lock: serialises VF configuration, the VMDq tables and the mailbox;
+ *	taken under RTNL where both are needed, never the other way round
+ * @vfs: per-VF state; entries [0, @num_vfs) are live. Never freed while the
+ *	PF exists, so a reader that raced a change of @num_vfs reads stale
+ *	values, never freed memory
+ * @num_vfs: VFs enabled; the PF then owns pool @num_vfs. Written under
+ *	RTNL and @vf_lock both: holding either keeps it stable
  * @vf_stats_lock: protects the @vfs counters
  * @mbx_task: mailbox and VF reset work
  * @mbx_pending: VFs whose request waits for flood control
+ * @flr_pending: VFs whose reset waits for flood control
  * @rar_vf_uc_owner: VF (+1) owning each extra-filter RAR entry, 0 when free
+ * @rar_vf_uc_addr: the address of each extra-filter RAR entry
  * @vf_link_up: the link as last reported to the VFs
  */
 struct iovnet_pf {
@@ -248,13 +296,16 @@ struct iovnet_pf {
 	u64 tx_timeouts;
 	u64 resets;
 
+	spinlock_t reg_lock;	/* see above */
 	struct mutex vf_lock;	/* see above */
-	struct iovnet_pf_vf *vfs;
+	struct iovnet_pf_vf vfs[IOVNET_MAX_VFS];
 	unsigned int num_vfs;
 	spinlock_t vf_stats_lock;	/* see above */
 	struct delayed_work mbx_task;
 	unsigned long mbx_pending;
-	u8 rar_vf_uc_owner[IOVNET_RAR_ENTRIES - IOVNET_PF_RAR_VF_UC_FIRST];
+	unsigned long flr_pending;
+	u8 rar_vf_uc_owner[IOVNET_PF_RAR_VF_UC_NUM];
+	u8 rar_vf_uc_addr[IOVNET_PF_RAR_VF_UC_NUM][ETH_ALEN];
 	bool vf_link_up;
 };
 
@@ -279,6 +330,12 @@ static inline void pf_flush(const struct iovnet_pf *pf)
 	readl(pf->hw + IOVNET_STATUS);
 }
 
+/* The PF's datapath runs: rings, vectors and NAPI exist */
+static inline bool iovnet_pf_running(const struct iovnet_pf *pf)
+{
+	return !test_bit(IOVNET_PF_DOWN, pf->state);
+}
+
 /* iovnet_pf_hw.c */
 int iovnet_pf_hw_reset(struct iovnet_pf *pf);
 int iovnet_pf_hw_init(struct iovnet_pf *pf);
@@ -292,6 +349,7 @@ void iovnet_pf_configure_tx(struct iovnet_pf *pf);
 void iovnet_pf_configure_rss(struct iovnet_pf *pf);
 void iovnet_pf_set_rx_mode(struct net_device *netdev);
 void iovnet_pf_set_vfta(struct iovnet_pf *pf, u16 vid, bool on);
+void iovnet_pf_rmw(struct iovnet_pf *pf, u32 reg, u32 clear, u32 set);
 bool iovnet_pf_link_check(struct iovnet_pf *pf);
 void iovnet_pf_update_hw_stats(struct iovnet_pf *pf);
 extern const struct iovnet_port_ops iovnet_pf_port_ops;
@@ -311,23 +369,35 @@ int iovnet_pf_up(struct iovnet_pf *pf);
 void iovnet_pf_down(struct iovnet_pf *pf);
 void iovnet_pf_rss_default_reta(struct iovnet_pf *pf);
 
-/* iovnet_pf_sriov.c */
+/* iovnet_pf_sriov.c: SR-IOV enable/disable and the device-wide VMDq tables */
 int iovnet_pf_sriov_configure(struct pci_dev *pdev, int num_vfs);
 void iovnet_pf_sriov_remove(struct iovnet_pf *pf);
 void iovnet_pf_vmdq_configure(struct iovnet_pf *pf);
 void iovnet_pf_vf_mta(struct iovnet_pf *pf, u32 *mta);
 int iovnet_pf_vlvf_set(struct iovnet_pf *pf, u16 vid, unsigned int pool,
 		       bool on);
-void iovnet_pf_vf_apply(struct iovnet_pf *pf, unsigned int vf);
-void iovnet_pf_vf_scrub(struct iovnet_pf *pf, unsigned int vf);
+void iovnet_pf_pool_gates(struct iovnet_pf *pf);
+void iovnet_pf_set_anti_spoof(struct iovnet_pf *pf);
+void iovnet_pf_set_rate(struct iovnet_pf *pf, unsigned int vf);
 void iovnet_pf_vf_update_stats(struct iovnet_pf *pf);
+
+/* iovnet_pf_vf.c: each VF's configuration, from the admin and the tenant */
+void iovnet_pf_vf_init(struct iovnet_pf *pf, unsigned int vf);
+__printf(3, 4)
+void iovnet_pf_vf_warn(struct iovnet_pf *pf, unsigned int vf,
+		       const char *fmt, ...);
+unsigned int iovnet_pf_vlan_pf_quota(const struct iovnet_pf *pf);
+bool iovnet_pf_vf_owns_mac(struct iovnet_pf *pf, const u8 *addr);
+void iovnet_pf_vf_apply(struct iovnet_pf *pf, unsigned int vf);
+void iovnet_pf_vf_flr(struct iovnet_pf *pf, unsigned int vf);
+int iovnet_pf_vf_reset_msg(struct iovnet_pf *pf, unsigned int vf,
+			   union iovnet_mbx_msg *reply);
+int iovnet_pf_vf_request(struct iovnet_pf *pf, unsigned int vf,
+			 const union iovnet_mbx_msg *req,
+			 union iovnet_mbx_msg *reply);
+unsigned int iovnet_pf_vf_link_msg(struct iovnet_pf *pf, unsigned int vf,
+				   union iovnet_mbx_msg *msg);
 void iovnet_pf_vf_link_changed(struct iovnet_pf *pf);
-bool iovnet_pf_vf_link_up(struct iovnet_pf *pf, unsigned int vf);
-int iovnet_pf_vf_add_extra_mac(struct iovnet_pf *pf, unsigned int vf,
-			       const u8 *addr);
-void iovnet_pf_vf_free_extra_macs(struct iovnet_pf *pf, unsigned int vf);
-bool iovnet_pf_mac_in_use(struct iovnet_pf *pf, unsigned int vf,
-			  const u8 *addr);
 int iovnet_pf_set_vf_mac(struct net_device *netdev, int vf, u8 *mac);
 int iovnet_pf_set_vf_vlan(struct net_device *netdev, int vf, u16 vlan, u8 qos,
 			  __be16 proto);
@@ -341,11 +411,10 @@ int iovnet_pf_get_vf_config(struct net_device *netdev, int vf,
 int iovnet_pf_get_vf_stats(struct net_device *netdev, int vf,
 			   struct ifla_vf_stats *stats);
 
-/* iovnet_pf_mbx.c */
+/* iovnet_pf_mbx.c: the mailbox transport */
 void iovnet_pf_mbx_task(struct work_struct *work);
 void iovnet_pf_mbx_schedule(struct iovnet_pf *pf);
 void iovnet_pf_mbx_notify(struct iovnet_pf *pf, unsigned int vf, u8 what);
-void iovnet_pf_mbx_handle_flr(struct iovnet_pf *pf, unsigned int vf);
 
 /* iovnet_pf_ethtool.c */
 void iovnet_pf_set_ethtool_ops(struct net_device *netdev);

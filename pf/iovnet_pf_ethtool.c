@@ -81,8 +81,9 @@ static int iovnet_pf_set_ringparam(struct net_device *netdev,
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
 
+	/* Not netif_running(): a failed restart leaves the netdev up, no rings */
 	return iovnet_ethtool_set_ringparam(&pf->port, ring,
-					    netif_running(netdev), extack);
+					    iovnet_pf_running(pf), extack);
 }
 
 static void iovnet_pf_get_channels(struct net_device *netdev,
@@ -98,7 +99,7 @@ static int iovnet_pf_set_channels(struct net_device *netdev,
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
 	unsigned int old = pf->port.num_queues;
-	bool running = netif_running(netdev);
+	bool running = iovnet_pf_running(pf);
 	int err;
 
 	/* The core has checked the counts against get_channels() */
@@ -626,7 +627,7 @@ static void iovnet_pf_self_test(struct net_device *netdev,
 				struct ethtool_test *test, u64 *data)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
-	bool running = netif_running(netdev);
+	bool running = iovnet_pf_running(pf);
 
 	memset(data, 0, IOVNET_PF_TESTS * sizeof(*data));
 

@@ -293,9 +293,27 @@ int iovnet_pf_hw_init(struct iovnet_pf *pf)
  */
 void iovnet_pf_configure_tx(struct iovnet_pf *pf)
 {
-	pf_wr32(pf, IOVNET_TCTL, IOVNET_TCTL_EN | IOVNET_TCTL_PSP |
-		IOVNET_TCTL_RTLC | FIELD_PREP(IOVNET_TCTL_CT, 0xf) |
-		FIELD_PREP(IOVNET_TCTL_COLD, 0x3f));
+	iovnet_pf_rmw(pf, IOVNET_TCTL, ~0U, IOVNET_TCTL_EN | IOVNET_TCTL_PSP |
+		      IOVNET_TCTL_RTLC | FIELD_PREP(IOVNET_TCTL_CT, 0xf) |
+		      FIELD_PREP(IOVNET_TCTL_COLD, 0x3f));
+}
+
+/**
+ * iovnet_pf_rmw() - change some bits of RCTL or TCTL
+ * @pf: the PF
+ * @reg: IOVNET_RCTL or IOVNET_TCTL
+ * @clear: bits to clear
+ * @set: bits to set after that
+ *
+ * The netdev paths (RTNL), ndo_set_rx_mode (address lock only) and the VMDq
+ * setup (vf_lock) all change these registers: under @pf->reg_lock no one
+ * writes back a value another changed in between.
+ */
+void iovnet_pf_rmw(struct iovnet_pf *pf, u32 reg, u32 clear, u32 set)
+{
+	spin_lock_bh(&pf->reg_lock);
+	pf_wr32(pf, reg, (pf_rd32(pf, reg) & ~clear) | set);
+	spin_unlock_bh(&pf->reg_lock);
 }
 
 /**
@@ -364,18 +382,17 @@ void iovnet_pf_configure_rx(struct iovnet_pf *pf)
 
 	pf_wr32(pf, IOVNET_RLPML, netdev->mtu + ETH_HLEN + ETH_FCS_LEN +
 		VLAN_HLEN);
-	rctl = pf_rd32(pf, IOVNET_RCTL);
-	rctl &= ~(IOVNET_RCTL_MO | IOVNET_RCTL_SBP | IOVNET_RCTL_LPE);
-	rctl |= IOVNET_RCTL_BAM | IOVNET_RCTL_SECRC;
+	rctl = IOVNET_RCTL_BAM | IOVNET_RCTL_SECRC;
 	if (netdev->mtu > ETH_DATA_LEN)
 		rctl |= IOVNET_RCTL_LPE;
-	pf_wr32(pf, IOVNET_RCTL, rctl);
+	iovnet_pf_rmw(pf, IOVNET_RCTL, IOVNET_RCTL_MO | IOVNET_RCTL_SBP |
+		      IOVNET_RCTL_LPE, rctl);
 
 	/* ndo_set_rx_mode runs under the address lock; so must this call */
 	netif_addr_lock_bh(netdev);
 	iovnet_pf_set_rx_mode(netdev);
 	netif_addr_unlock_bh(netdev);
-	pf_wr32(pf, IOVNET_RCTL, pf_rd32(pf, IOVNET_RCTL) | IOVNET_RCTL_EN);
+	iovnet_pf_rmw(pf, IOVNET_RCTL, 0, IOVNET_RCTL_EN);
 }
 
 /**
@@ -385,22 +402,27 @@ void iovnet_pf_configure_rx(struct iovnet_pf *pf)
 void iovnet_pf_set_rx_mode(struct net_device *netdev)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
-	unsigned int i, rar, rar_end, pool = iovnet_pf_pool(pf);
+	unsigned int num_vfs = READ_ONCE(pf->num_vfs);
+	unsigned int i, rar, rar_end, pool = num_vfs;
 	u32 mta[IOVNET_MTA_REGS] = {};
 	struct netdev_hw_addr *ha;
 	bool uc_promisc = false;
-	u32 rctl;
-
-	rctl = pf_rd32(pf, IOVNET_RCTL) &
-	       ~(IOVNET_RCTL_UPE | IOVNET_RCTL_MPE | IOVNET_RCTL_VFE);
+	u32 rctl = 0;
 
 	/* With VFs, the PF keeps to its own range of RAR entries */
-	rar = pf->num_vfs ? IOVNET_PF_RAR_PF_UC_FIRST : 1;
-	rar_end = pf->num_vfs ? IOVNET_PF_RAR_VF_UC_FIRST : IOVNET_RAR_ENTRIES;
+	rar = num_vfs ? IOVNET_PF_RAR_PF_UC_FIRST : 1;
+	rar_end = num_vfs ? IOVNET_PF_RAR_VF_UC_FIRST : IOVNET_RAR_ENTRIES;
 	iovnet_pf_set_rar_pool(pf, 0, netdev->dev_addr, pool);
 	if (netdev_uc_count(netdev) <= rar_end - rar) {
-		netdev_for_each_uc_addr(ha, netdev)
+		netdev_for_each_uc_addr(ha, netdev) {
+			/* An address is received by one function only */
+			if (num_vfs && iovnet_pf_vf_owns_mac(pf, ha->addr)) {
+				netdev_warn_once(netdev, "%pM is a VF's address: not received by the PF\n",
+						 ha->addr);
+				continue;
+			}
 			iovnet_pf_set_rar_pool(pf, rar++, ha->addr, pool);
+		}
 	} else {
 		uc_promisc = true;
 	}
@@ -415,12 +437,12 @@ void iovnet_pf_set_rx_mode(struct net_device *netdev)
 	 * A promiscuous port sees every VLAN too; in VMDq mode the filter
 	 * stays on, as it is what steers tagged frames to their pools.
 	 */
-	if (pf->num_vfs ||
+	if (num_vfs ||
 	    ((netdev->features & NETIF_F_HW_VLAN_CTAG_FILTER) &&
 	     !(netdev->flags & IFF_PROMISC)))
 		rctl |= IOVNET_RCTL_VFE;
 
-	if (pf->num_vfs) {
+	if (num_vfs) {
 		u32 vmolr = pf_rd32(pf, IOVNET_PF_VMOLR(pool));
 
 		vmolr &= ~(IOVNET_VMOLR_ROPE | IOVNET_VMOLR_MPME);
@@ -440,7 +462,8 @@ void iovnet_pf_set_rx_mode(struct net_device *netdev)
 	for (i = 0; i < IOVNET_MTA_REGS; i++)
 		pf_wr32(pf, IOVNET_MTA(i), mta[i]);
 
-	pf_wr32(pf, IOVNET_RCTL, rctl);
+	iovnet_pf_rmw(pf, IOVNET_RCTL, IOVNET_RCTL_UPE | IOVNET_RCTL_MPE |
+		      IOVNET_RCTL_VFE, rctl);
 }
 
 /**

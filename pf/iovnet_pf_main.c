@@ -27,6 +27,7 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	pci_set_drvdata(pdev, pf);
 	spin_lock_init(&pf->stats_lock);
 	spin_lock_init(&pf->vf_stats_lock);
+	spin_lock_init(&pf->reg_lock);
 	mutex_init(&pf->vf_lock);
 	INIT_DELAYED_WORK(&pf->service_task, iovnet_pf_service_task);
 	INIT_DELAYED_WORK(&pf->mbx_task, iovnet_pf_mbx_task);
@@ -60,13 +61,18 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	netdev_rss_key_fill(pf->rss_key, sizeof(pf->rss_key));
 	iovnet_pf_rss_default_reta(pf);
 	iovnet_pf_netdev_setup(pf);
+	/* At most 7: pool 7 is the PF's (sriov_totalvfs says what we accept) */
+	err = pci_sriov_set_totalvfs(pdev, IOVNET_MAX_VFS);
+	if (err)
+		goto err_irq;
 
+	/* Ready for ndo_open before the netdev can be seen */
+	netif_carrier_off(netdev);
+	iovnet_pf_irq_enable(pf);
 	err = register_netdev(netdev);
 	if (err)
 		goto err_irq;
 
-	netif_carrier_off(netdev);
-	iovnet_pf_irq_enable(pf);
 	queue_delayed_work(system_wq, &pf->service_task, 0);
 	/* The mailbox is served from now on: VFs may stop waiting (RSTD) */
 	pf_wr32(pf, IOVNET_CTRL_EXT,
@@ -78,6 +84,7 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 err_irq:
 	iovnet_pf_irq_disable(pf);
+	cancel_delayed_work_sync(&pf->service_task);
 	iovnet_pf_irq_fini(pf);
 err_free:
 	iovnet_pci_netdev_free(pdev, netdev, hw);

@@ -2,13 +2,18 @@
 /* Copyright (c) 2026 The iovnet authors */
 
 /*
- * The PF side of the mailbox. The "other" interrupt (ICR.VMMB) only kicks
- * a work item; the work reads which VFs raised a request or were reset,
- * serves at most one request per VF per pass, and refuses anything that
- * fails iovnet_mbx_validate() or the VF's permissions with a NACK, a
- * per-VF counter and a rate-limited log line. A token bucket per VF keeps a
- * flooding VF from taking more than its share of the PF's time, and a VF
- * that keeps its buffer locked is tried less and less often.
+ * The PF side of the mailbox: the transport. The "other" interrupt
+ * (ICR.VMMB) only kicks a work item; the work reads which VFs raised a
+ * request or were reset, serves at most one request per VF per pass, and
+ * refuses anything that fails iovnet_mbx_validate() with a NACK, a per-VF
+ * counter and a log line rate-limited per VF. Well-formed requests go to
+ * iovnet_pf_vf.c, which decides; the reply carries its answer (and a status
+ * code for VFs that asked for one).
+ *
+ * Everything a VF makes the PF do is charged to that VF's token bucket by
+ * its cost, resets included, so a flooding VF gets no more than its share
+ * of the PF's time; a VF that keeps its buffer locked, before a request or
+ * before our reply, is tried less and less often.
  */
 
 #include <linux/delay.h>
@@ -100,254 +105,33 @@ static void iovnet_pf_mbx_send(struct iovnet_pf *pf, unsigned int vf,
 	pf_wr32(pf, IOVNET_PF_MBX(vf), IOVNET_PF_MBX_STS);
 }
 
-static bool iovnet_pf_mbx_take_token(struct iovnet_pf_vf *v)
+/* Refill VF @v's bucket; true when it has credit left to be served */
+static bool iovnet_pf_mbx_budget(struct iovnet_pf_vf *v)
 {
 	unsigned long now = jiffies;
 	unsigned long add = (now - v->refill) * IOVNET_PF_MBX_PER_SEC / HZ;
 
 	if (add) {
-		v->tokens = min_t(unsigned long, IOVNET_PF_MBX_BURST,
-				  v->tokens + add);
+		add = min_t(unsigned long, add, 2 * IOVNET_PF_MBX_BURST);
+		v->tokens = min_t(int, IOVNET_PF_MBX_BURST, v->tokens + add);
 		v->refill = now;
 	}
-	if (!v->tokens)
-		return false;
-	v->tokens--;
-	return true;
+	return v->tokens > 0;
 }
 
-static int iovnet_pf_vf_reset_msg(struct iovnet_pf *pf, unsigned int vf,
-				  union iovnet_mbx_msg *reply)
+/* What VF @v made the PF do; a debt delays its next service */
+static void iovnet_pf_mbx_charge(struct iovnet_pf_vf *v, int cost)
 {
-	struct iovnet_pf_vf *v = &pf->vfs[vf];
-	bool has_mac;
-
-	v->resets++;
-	iovnet_pf_vf_scrub(pf, vf);
-	v->cts = true;
-	v->running = true;
-	iovnet_pf_vf_apply(pf, vf);
-
-	/* The reset reply carries no CTS: the stock VF matches it exactly */
-	has_mac = is_valid_ether_addr(v->mac);
-	iovnet_mbx_init(reply, IOVNET_MBX_VF_RESET, 0);
-	reply->hdr.word0 |= cpu_to_le32(has_mac ? IOVNET_MBX_ACK :
-					IOVNET_MBX_NACK);
-	if (has_mac)
-		ether_addr_copy(reply->mac.addr, v->mac);
-	return sizeof(reply->mac) / 4;
+	v->tokens = max(v->tokens - cost, -IOVNET_PF_MBX_BURST);
 }
 
-static int iovnet_pf_vf_set_mac(struct iovnet_pf *pf, unsigned int vf,
-				const union iovnet_mbx_msg *req)
+static void iovnet_pf_mbx_throttled(struct iovnet_pf *pf, unsigned int vf)
 {
-	struct iovnet_pf_vf *v = &pf->vfs[vf];
-	const u8 *addr = req->mac.addr;
-
-	switch (iovnet_mbx_msg_info(req)) {
-	case IOVNET_MBX_MAC_FILTER_CLR:
-		iovnet_pf_vf_free_extra_macs(pf, vf);
-		return 0;
-	case IOVNET_MBX_MAC_FILTER_ADD:
-		if (!v->trusted) {
-			dev_warn_ratelimited(&pf->pdev->dev,
-					     "VF %u: untrusted, may not add MAC filters\n",
-					     vf);
-			return -EPERM;
-		}
-		if (iovnet_pf_mac_in_use(pf, vf, addr))
-			return -EADDRINUSE;
-		return iovnet_pf_vf_add_extra_mac(pf, vf, addr);
-	default:
-		break;
-	}
-
-	if (ether_addr_equal(addr, v->mac))
-		return 0;
-	if (v->admin_mac && !v->trusted) {
-		dev_warn_ratelimited(&pf->pdev->dev,
-				     "VF %u: untrusted, may not replace its administrative MAC %pM with %pM\n",
-				     vf, v->mac, addr);
-		return -EPERM;
-	}
-	if (iovnet_pf_mac_in_use(pf, vf, addr)) {
-		dev_warn_ratelimited(&pf->pdev->dev,
-				     "VF %u: MAC %pM belongs to another function\n",
-				     vf, addr);
-		return -EADDRINUSE;
-	}
-	ether_addr_copy(v->mac, addr);
-	iovnet_pf_vf_apply(pf, vf);
-	return 0;
-}
-
-static int iovnet_pf_vf_set_multicast(struct iovnet_pf *pf, unsigned int vf,
-				      const union iovnet_mbx_msg *req)
-{
-	struct iovnet_pf_vf *v = &pf->vfs[vf];
-	unsigned int i, n = iovnet_mbx_msg_info(req);
-
-	netif_addr_lock_bh(pf->netdev);
-	for (i = 0; i < n; i++)
-		v->mc_hash[i] = le16_to_cpu(req->mc.hash[i]);
-	v->mc_count = n;
-	iovnet_pf_set_rx_mode(pf->netdev);
-	netif_addr_unlock_bh(pf->netdev);
-	iovnet_pf_vf_apply(pf, vf);
-	return 0;
-}
-
-static int iovnet_pf_vf_set_vlan(struct iovnet_pf *pf, unsigned int vf,
-				 const union iovnet_mbx_msg *req)
-{
-	struct iovnet_pf_vf *v = &pf->vfs[vf];
-	bool add = iovnet_mbx_msg_info(req) & IOVNET_MBX_VLAN_ADD;
-	u16 vid = le32_to_cpu(req->vlan.vid);
-	unsigned int limit;
-	int err;
-
-	/* Removing what is not there always succeeds, port VLAN or not */
-	if (add == test_bit(vid, v->vlans))
-		return 0;
-	if (v->port_vlan) {
-		dev_warn_ratelimited(&pf->pdev->dev,
-				     "VF %u: has port VLAN %u, its own VLAN %u refused\n",
-				     vf, v->port_vlan, vid);
-		return -EPERM;
-	}
-	if (!add) {
-		iovnet_pf_vlvf_set(pf, vid, vf, false);
-		clear_bit(vid, v->vlans);
-		v->num_vlans--;
-		return 0;
-	}
-
-	limit = v->trusted ? IOVNET_PF_VF_MAX_VLANS_TRUSTED :
-			     IOVNET_PF_VF_MAX_VLANS;
-	if (v->num_vlans >= limit) {
-		dev_warn_ratelimited(&pf->pdev->dev,
-				     "VF %u: VLAN %u refused, already %u VLANs\n",
-				     vf, vid, v->num_vlans);
-		return -ENOSPC;
-	}
-	err = iovnet_pf_vlvf_set(pf, vid, vf, true);
-	if (err) {
-		dev_warn_ratelimited(&pf->pdev->dev,
-				     "VF %u: VLAN %u refused, no filter left\n",
-				     vf, vid);
-		return err;
-	}
-	set_bit(vid, v->vlans);
-	v->num_vlans++;
-	return 0;
-}
-
-static int iovnet_pf_vf_set_lpe(struct iovnet_pf *pf, unsigned int vf,
-				const union iovnet_mbx_msg *req)
-{
-	u32 max_frame = le32_to_cpu(req->lpe.max_frame);
-
-	if (max_frame > IOVNET_MAX_FRAME) {
-		dev_warn_ratelimited(&pf->pdev->dev,
-				     "VF %u: frame size %u beyond the device's %u\n",
-				     vf, max_frame, IOVNET_MAX_FRAME);
-		return -EINVAL;
-	}
-	pf->vfs[vf].max_frame = max_frame;
-	iovnet_pf_vf_apply(pf, vf);
-	return 0;
-}
-
-static int iovnet_pf_vf_set_promisc(struct iovnet_pf *pf, unsigned int vf,
-				    const union iovnet_mbx_msg *req)
-{
-	struct iovnet_pf_vf *v = &pf->vfs[vf];
-	u8 want = iovnet_mbx_msg_info(req);
-
-	if (want && !v->trusted) {
-		dev_warn_ratelimited(&pf->pdev->dev,
-				     "VF %u: untrusted, promiscuous mode refused\n",
-				     vf);
-		return -EPERM;
-	}
-	v->promisc = want;
-	iovnet_pf_vf_apply(pf, vf);
-	return 0;
-}
-
-static unsigned int iovnet_pf_vf_link_msg(struct iovnet_pf *pf,
-					  unsigned int vf,
-					  union iovnet_mbx_msg *msg)
-{
-	u32 flags = 0, speed = 0;
-
-	if (iovnet_pf_vf_link_up(pf, vf)) {
-		u32 status = pf_rd32(pf, IOVNET_STATUS);
-
-		flags = IOVNET_MBX_LINK_UP;
-		if (status & IOVNET_STATUS_FD)
-			flags |= IOVNET_MBX_LINK_FULL_DUPLEX;
-		switch (FIELD_GET(IOVNET_STATUS_SPEED, status)) {
-		case IOVNET_STATUS_SPEED_10:
-			speed = SPEED_10;
-			break;
-		case IOVNET_STATUS_SPEED_100:
-			speed = SPEED_100;
-			break;
-		default:
-			speed = SPEED_1000;
-			break;
-		}
-	}
-	msg->link.flags = cpu_to_le32(flags);
-	msg->link.speed = cpu_to_le32(speed);
-	return sizeof(msg->link) / 4;
-}
-
-/*
- * Serve one well-formed request from a VF that did its handshake. Fills in
- * the reply body and returns its length in words, or a negative errno.
- */
-static int iovnet_pf_mbx_dispatch(struct iovnet_pf *pf, unsigned int vf,
-				  const union iovnet_mbx_msg *req,
-				  union iovnet_mbx_msg *reply)
-{
-	struct iovnet_pf_vf *v = &pf->vfs[vf];
-	int err;
-
-	switch (iovnet_mbx_msg_id(req)) {
-	case IOVNET_MBX_SET_MAC:
-		err = iovnet_pf_vf_set_mac(pf, vf, req);
-		return err ?: sizeof(req->mac) / 4;
-	case IOVNET_MBX_SET_MULTICAST:
-		err = iovnet_pf_vf_set_multicast(pf, vf, req);
-		break;
-	case IOVNET_MBX_SET_VLAN:
-		err = iovnet_pf_vf_set_vlan(pf, vf, req);
-		return err ?: sizeof(req->vlan) / 4;
-	case IOVNET_MBX_SET_LPE:
-		err = iovnet_pf_vf_set_lpe(pf, vf, req);
-		break;
-	case IOVNET_MBX_SET_PROMISC:
-		err = iovnet_pf_vf_set_promisc(pf, vf, req);
-		break;
-	case IOVNET_MBX_GET_CAPS:
-		v->ext = true;
-		reply->caps.version = cpu_to_le32(IOVNET_MBX_VERSION);
-		reply->caps.caps = cpu_to_le32(IOVNET_MBX_CAPS);
-		reply->caps.max_frame = cpu_to_le32(IOVNET_MAX_FRAME);
-		return sizeof(reply->caps) / 4;
-	case IOVNET_MBX_GET_LINK:
-		return iovnet_pf_vf_link_msg(pf, vf, reply);
-	case IOVNET_MBX_SET_RSS:
-		v->rss = le32_to_cpu(req->rss.enable);
-		iovnet_pf_vf_apply(pf, vf);
-		return sizeof(req->rss) / 4;
-	default:
-		/* iovnet_mbx_validate() let through an ID we do not serve */
-		return -EOPNOTSUPP;
-	}
-	return err ?: 1;
+	if (!pf->vfs[vf].throttled++)
+		dev_warn(&pf->pdev->dev, "VF %u: mailbox flood, throttled\n",
+			 vf);
+	else
+		iovnet_pf_vf_warn(pf, vf, "mailbox flood, throttled\n");
 }
 
 static void iovnet_pf_mbx_request(struct iovnet_pf *pf, unsigned int vf)
@@ -372,25 +156,28 @@ static void iovnet_pf_mbx_request(struct iovnet_pf *pf, unsigned int vf)
 	err = iovnet_mbx_validate(&req);
 	if (err) {
 		v->invalid++;
-		dev_warn_ratelimited(&pf->pdev->dev,
-				     "VF %u: malformed message %#010x refused: %d\n",
-				     vf, word0, err);
+		iovnet_pf_vf_warn(pf, vf, "malformed message %#010x refused: %d\n",
+				  word0, err);
 		len = err;
 		word0 &= IOVNET_MBX_ID | IOVNET_MBX_INFO;
 	} else if (iovnet_mbx_msg_id(&req) == IOVNET_MBX_VF_RESET) {
+		iovnet_pf_mbx_charge(v, IOVNET_PF_MBX_COST_RESET -
+				     IOVNET_PF_MBX_COST_MSG);
 		len = iovnet_pf_vf_reset_msg(pf, vf, &reply);
 		goto send;
 	} else if (!v->cts) {
-		dev_warn_ratelimited(&pf->pdev->dev,
-				     "VF %u: message %#06x before its reset handshake refused\n",
-				     vf, iovnet_mbx_msg_id(&req));
+		iovnet_pf_vf_warn(pf, vf, "message %#06x before its reset handshake refused\n",
+				  iovnet_mbx_msg_id(&req));
 		len = -EAGAIN;
 	} else {
 		reply = req;
-		len = iovnet_pf_mbx_dispatch(pf, vf, &req, &reply);
+		len = iovnet_pf_vf_request(pf, vf, &req, &reply);
 	}
 
 	flags = len < 0 ? IOVNET_MBX_NACK : IOVNET_MBX_ACK;
+	if (v->caps & IOVNET_MBX_CAP_STATUS)
+		flags |= FIELD_PREP(IOVNET_MBX_STATUS,
+				    iovnet_mbx_status_from_errno(min(len, 0)));
 	if (len < 0) {
 		v->nacks++;
 		len = 1;
@@ -399,10 +186,10 @@ static void iovnet_pf_mbx_request(struct iovnet_pf *pf, unsigned int vf)
 		flags |= IOVNET_MBX_CTS;
 	reply.hdr.word0 = cpu_to_le32(word0 | flags);
 send:
-	if (!iovnet_pf_mbx_lock(pf, vf)) {
-		dev_warn_ratelimited(&pf->pdev->dev,
-				     "VF %u: took the mailbox before our reply\n",
-				     vf);
+	/* A VF that takes the buffer back before our reply pays for it */
+	if (!iovnet_pf_mbx_claim(pf, vf)) {
+		iovnet_pf_mbx_charge(v, IOVNET_PF_MBX_COST_RESET);
+		iovnet_pf_vf_warn(pf, vf, "took the mailbox before our reply\n");
 		return;
 	}
 	iovnet_pf_mbx_send(pf, vf, &reply, len);
@@ -452,27 +239,6 @@ void iovnet_pf_mbx_notify(struct iovnet_pf *pf, unsigned int vf, u8 what)
 }
 
 /**
- * iovnet_pf_mbx_handle_flr() - a VF was reset (FLR or its own CTRL.RST)
- * @pf: the PF, under @pf->vf_lock
- * @vf: the VF
- *
- * The device has closed the VF's pool; forget what the VF asked for until
- * it does its reset handshake.
- */
-void iovnet_pf_mbx_handle_flr(struct iovnet_pf *pf, unsigned int vf)
-{
-	struct iovnet_pf_vf *v = &pf->vfs[vf];
-
-	v->resets++;
-	v->notify = 0;
-	v->lock_fails = 0;
-	/* The VF programs its interrupt routes again after a reset */
-	pf_wr32(pf, IOVNET_IVAR(vf), 0);
-	iovnet_pf_vf_scrub(pf, vf);
-	dev_dbg(&pf->pdev->dev, "VF %u reset\n", vf);
-}
-
-/**
  * iovnet_pf_mbx_schedule() - run the mailbox work soon
  * @pf: the PF
  */
@@ -507,8 +273,22 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 	pf_wr32(pf, IOVNET_PF_MBVFICR, icr);
 	pf_wr32(pf, IOVNET_PF_VFLRE, flr);
 
-	for_each_set_bit(vf, &flr, pf->num_vfs)
-		iovnet_pf_mbx_handle_flr(pf, vf);
+	/* A reset rewrites the VF's filters: it costs like one, whatever sent it */
+	pf->flr_pending |= flr;
+	flr = pf->flr_pending;
+	for_each_set_bit(vf, &flr, pf->num_vfs) {
+		struct iovnet_pf_vf *v = &pf->vfs[vf];
+
+		if (!iovnet_pf_mbx_budget(v)) {
+			iovnet_pf_mbx_throttled(pf, vf);
+			continue;
+		}
+		clear_bit(vf, &pf->flr_pending);
+		iovnet_pf_mbx_charge(v, IOVNET_PF_MBX_COST_RESET);
+		v->notify = 0;
+		v->lock_fails = 0;
+		iovnet_pf_vf_flr(pf, vf);
+	}
 
 	pending = pf->mbx_pending | FIELD_GET(IOVNET_MBVFICR_VFREQ, icr);
 	pending &= GENMASK(pf->num_vfs - 1, 0);
@@ -516,18 +296,18 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 	for_each_set_bit(vf, &pending, pf->num_vfs) {
 		struct iovnet_pf_vf *v = &pf->vfs[vf];
 
-		if (iovnet_pf_mbx_backoff_left(v, jiffies)) {
+		/* A request after a reset waits until the reset is served */
+		if (test_bit(vf, &pf->flr_pending) ||
+		    iovnet_pf_mbx_backoff_left(v, jiffies)) {
 			set_bit(vf, &pf->mbx_pending);
 			continue;
 		}
-		if (!iovnet_pf_mbx_take_token(v)) {
-			if (!v->throttled++ || net_ratelimit())
-				dev_warn(&pf->pdev->dev,
-					 "VF %u: mailbox flood, throttled\n",
-					 vf);
+		if (!iovnet_pf_mbx_budget(v)) {
+			iovnet_pf_mbx_throttled(pf, vf);
 			set_bit(vf, &pf->mbx_pending);
 			continue;
 		}
+		iovnet_pf_mbx_charge(v, IOVNET_PF_MBX_COST_MSG);
 		iovnet_pf_mbx_request(pf, vf);
 	}
 
@@ -537,7 +317,8 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 		if (v->notify && !iovnet_pf_mbx_backoff_left(v, jiffies))
 			iovnet_pf_mbx_send_notify(pf, vf);
 		/* Left waiting: next tick, or when the VF's back-off ends */
-		if (v->notify || test_bit(vf, &pf->mbx_pending))
+		if (v->notify || test_bit(vf, &pf->mbx_pending) ||
+		    test_bit(vf, &pf->flr_pending))
 			delay = min(delay,
 				    iovnet_pf_mbx_backoff_left(v, jiffies) ?: 1);
 	}

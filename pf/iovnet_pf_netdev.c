@@ -9,21 +9,21 @@
 #include "iovnet_pf.h"
 
 /*
- * Stop our receiving (@rx) or transmitting. With VFs they keep the
- * device's receiver and transmitter: only our pool's gate closes.
+ * Stop our receiving (@rx) or transmitting, as the state bits now say.
+ * With VFs they keep the device's receiver and transmitter: only our
+ * pool's gates close, and iovnet_pf_pool_gates() is their one writer.
  */
 static void iovnet_pf_close(struct iovnet_pf *pf, bool rx)
 {
-	u32 reg, bit;
-
 	if (pf->num_vfs) {
-		reg = rx ? IOVNET_PF_VFRE : IOVNET_PF_VFTE;
-		bit = BIT(iovnet_pf_pool(pf));
+		mutex_lock(&pf->vf_lock);
+		iovnet_pf_pool_gates(pf);
+		mutex_unlock(&pf->vf_lock);
+	} else if (rx) {
+		iovnet_pf_rmw(pf, IOVNET_RCTL, IOVNET_RCTL_EN, 0);
 	} else {
-		reg = rx ? IOVNET_RCTL : IOVNET_TCTL;
-		bit = rx ? IOVNET_RCTL_EN : IOVNET_TCTL_EN;
+		iovnet_pf_rmw(pf, IOVNET_TCTL, IOVNET_TCTL_EN, 0);
 	}
-	pf_wr32(pf, reg, pf_rd32(pf, reg) & ~bit);
 }
 
 /**
@@ -46,6 +46,14 @@ int iovnet_pf_up(struct iovnet_pf *pf)
 	if (err)
 		goto err_free;
 
+	/*
+	 * Everything that can fail comes before the first ring is enabled:
+	 * the error path then frees memory no queue can DMA into.
+	 */
+	err = iovnet_port_request_irqs(port);
+	if (err)
+		goto err_free;
+
 	iovnet_port_configure(port, IOVNET_RX_BUF_LEN);
 	iovnet_pf_configure_tx(pf);
 	/*
@@ -56,19 +64,11 @@ int iovnet_pf_up(struct iovnet_pf *pf)
 	clear_bit(IOVNET_PF_DOWN, pf->state);
 	iovnet_pf_configure_rx(pf);
 
-	err = iovnet_port_request_irqs(port);
-	if (err)
-		goto err_disable;
-
 	iovnet_port_start(port);
 	/* Carrier comes from the service task, which looks right away */
 	mod_delayed_work(system_wq, &pf->service_task, 0);
 	return 0;
 
-err_disable:
-	set_bit(IOVNET_PF_DOWN, pf->state);
-	iovnet_pf_close(pf, true);
-	iovnet_pf_close(pf, false);
 err_free:
 	iovnet_port_free(port);
 	return err;
@@ -88,8 +88,11 @@ void iovnet_pf_down(struct iovnet_pf *pf)
 	netif_carrier_off(pf->netdev);
 	pf->link_up = false;
 
+	/* RX closes now; TX once the rings have given back their buffers */
+	set_bit(IOVNET_PF_TX_DRAINING, pf->state);
 	iovnet_pf_close(pf, true);
 	iovnet_port_stop(port);
+	clear_bit(IOVNET_PF_TX_DRAINING, pf->state);
 	iovnet_pf_close(pf, false);
 	iovnet_port_free_irqs(port);
 	iovnet_port_free(port);
@@ -161,8 +164,15 @@ static int iovnet_pf_vlan_filter(struct net_device *netdev, u16 vid, bool on)
 	int err = 0;
 
 	mutex_lock(&pf->vf_lock);
-	/* With VFs the VLAN must also steer to the PF's pool */
-	if (pf->num_vfs)
+	/*
+	 * With VFs the VLAN must also steer to the PF's pool, within the PF's
+	 * share of the filters (the VFs' shares are theirs).
+	 */
+	if (pf->num_vfs && on && !test_bit(vid, pf->active_vlans) &&
+	    bitmap_weight(pf->active_vlans, VLAN_N_VID) >=
+	    iovnet_pf_vlan_pf_quota(pf))
+		err = -ENOSPC;
+	else if (pf->num_vfs)
 		err = iovnet_pf_vlvf_set(pf, vid, iovnet_pf_pool(pf), on);
 	else
 		iovnet_pf_set_vfta(pf, vid, on);
@@ -170,7 +180,8 @@ static int iovnet_pf_vlan_filter(struct net_device *netdev, u16 vid, bool on)
 		assign_bit(vid, pf->active_vlans, on);
 	mutex_unlock(&pf->vf_lock);
 	if (err)
-		netdev_err(netdev, "VLAN %u: all VLAN filters are in use\n", vid);
+		netdev_err(netdev, "VLAN %u: the PF's %u VLAN filters are in use (%u VFs hold the rest)\n",
+			   vid, iovnet_pf_vlan_pf_quota(pf), pf->num_vfs);
 	return err;
 }
 
@@ -201,13 +212,28 @@ static int iovnet_pf_set_mac(struct net_device *netdev, void *p)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
 	struct sockaddr *addr = p;
+	bool taken;
 	int err;
 
 	err = eth_prepare_mac_addr_change(netdev, p);
 	if (err)
 		return err;
+	/* An address is received by one function only */
+	mutex_lock(&pf->vf_lock);
+	netif_addr_lock_bh(netdev);
+	taken = pf->num_vfs && iovnet_pf_vf_owns_mac(pf, addr->sa_data);
+	netif_addr_unlock_bh(netdev);
+	if (taken) {
+		mutex_unlock(&pf->vf_lock);
+		netdev_err(netdev, "%pM is a VF's address\n", addr->sa_data);
+		return -EADDRINUSE;
+	}
 	eth_commit_mac_addr_change(netdev, p);
-	iovnet_pf_set_rar(pf, 0, addr->sa_data, true);
+	/* RAR 0 with its pool, as ndo_set_rx_mode writes it */
+	netif_addr_lock_bh(netdev);
+	iovnet_pf_set_rx_mode(netdev);
+	netif_addr_unlock_bh(netdev);
+	mutex_unlock(&pf->vf_lock);
 	return 0;
 }
 
