@@ -221,6 +221,7 @@ enum iovnet_pf_state {
 	IOVNET_PF_DOWN,		/* datapath not running */
 	IOVNET_PF_TX_DRAINING,	/* going down, TX still completing */
 	IOVNET_PF_REMOVING,	/* no new work may be scheduled */
+	IOVNET_PF_IO_ERROR,	/* PCI error recovery under way */
 	IOVNET_PF_RESET_REQUESTED,	/* the service task restarts the PF */
 	IOVNET_PF_NBITS,
 };
@@ -357,6 +358,7 @@ extern const struct iovnet_port_ops iovnet_pf_port_ops;
 /* iovnet_pf_irq.c */
 int iovnet_pf_irq_init(struct iovnet_pf *pf);
 void iovnet_pf_irq_fini(struct iovnet_pf *pf);
+void iovnet_pf_irq_configure(struct iovnet_pf *pf);
 void iovnet_pf_irq_enable(struct iovnet_pf *pf);
 void iovnet_pf_irq_disable(struct iovnet_pf *pf);
 
@@ -372,6 +374,7 @@ void iovnet_pf_rss_default_reta(struct iovnet_pf *pf);
 /* iovnet_pf_sriov.c: SR-IOV enable/disable and the device-wide VMDq tables */
 int iovnet_pf_sriov_configure(struct pci_dev *pdev, int num_vfs);
 void iovnet_pf_sriov_remove(struct iovnet_pf *pf);
+void iovnet_pf_sriov_restore(struct iovnet_pf *pf);
 void iovnet_pf_vmdq_configure(struct iovnet_pf *pf);
 void iovnet_pf_vf_mta(struct iovnet_pf *pf, u32 *mta);
 int iovnet_pf_vlvf_set(struct iovnet_pf *pf, u16 vid, unsigned int pool,

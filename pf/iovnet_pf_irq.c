@@ -58,13 +58,22 @@ int iovnet_pf_irq_init(struct iovnet_pf *pf)
 		return err;
 	}
 
+	iovnet_pf_irq_configure(pf);
+	return 0;
+}
+
+/**
+ * iovnet_pf_irq_configure() - the device's side of the interrupt setup
+ * @pf: the PF, vectors allocated; again after a device reset
+ */
+void iovnet_pf_irq_configure(struct iovnet_pf *pf)
+{
 	/* MSI-X mode; ICR clears on any read; EICR bits clear when sent */
 	pf_wr32(pf, IOVNET_GPIE, IOVNET_GPIE_MSIX_MODE | IOVNET_GPIE_NSICR |
 		IOVNET_GPIE_PBA);
 	pf_wr32(pf, IOVNET_IVAR_MISC,
 		FIELD_PREP(IOVNET_IVAR_MISC_OTHER,
 			   IOVNET_PF_OTHER_VECTOR | IOVNET_IVAR_VALID));
-	return 0;
 }
 
 /**

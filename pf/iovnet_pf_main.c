@@ -74,6 +74,8 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_irq;
 
 	queue_delayed_work(system_wq, &pf->service_task, 0);
+	/* What PCI error recovery restores after a reset */
+	pci_save_state(pdev);
 	/* The mailbox is served from now on: VFs may stop waiting (RSTD) */
 	pf_wr32(pf, IOVNET_CTRL_EXT,
 		pf_rd32(pf, IOVNET_CTRL_EXT) | IOVNET_CTRL_EXT_PFRSTD);
@@ -131,6 +133,83 @@ static void iovnet_pf_shutdown(struct pci_dev *pdev)
 	pci_disable_device(pdev);
 }
 
+/*
+ * PCI error recovery (AER). The VFs stay enabled: the PCI core restores the
+ * SR-IOV capability with the PF's state, their drivers recover on their
+ * own, and the PF programs their administrative settings again.
+ */
+static pci_ers_result_t iovnet_pf_io_error_detected(struct pci_dev *pdev,
+						    pci_channel_state_t state)
+{
+	struct iovnet_pf *pf = pci_get_drvdata(pdev);
+
+	dev_warn(&pdev->dev, "PCI error (channel state %d), recovering\n",
+		 state);
+	set_bit(IOVNET_PF_IO_ERROR, pf->state);
+	set_bit(IOVNET_PF_REMOVING, pf->state);
+	rtnl_lock();
+	netif_device_detach(pf->netdev);
+	iovnet_pf_down(pf);
+	rtnl_unlock();
+	iovnet_pf_irq_disable(pf);
+	cancel_delayed_work_sync(&pf->service_task);
+	cancel_delayed_work_sync(&pf->mbx_task);
+	if (state == pci_channel_io_perm_failure)
+		return PCI_ERS_RESULT_DISCONNECT;
+	pci_disable_device(pdev);
+	return PCI_ERS_RESULT_NEED_RESET;
+}
+
+static pci_ers_result_t iovnet_pf_io_slot_reset(struct pci_dev *pdev)
+{
+	struct iovnet_pf *pf = pci_get_drvdata(pdev);
+
+	if (pci_enable_device_mem(pdev)) {
+		dev_err(&pdev->dev, "cannot re-enable the device after a reset\n");
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+	pci_set_master(pdev);
+	pci_restore_state(pdev);
+	pci_save_state(pdev);
+	if (iovnet_pf_hw_reset(pf) || iovnet_pf_hw_init(pf)) {
+		dev_err(&pdev->dev, "the device does not come back from its reset\n");
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+static void iovnet_pf_io_resume(struct pci_dev *pdev)
+{
+	struct iovnet_pf *pf = pci_get_drvdata(pdev);
+	int err = 0;
+
+	iovnet_pf_irq_configure(pf);
+	rtnl_lock();
+	iovnet_pf_sriov_restore(pf);
+	if (netif_running(pf->netdev))
+		err = iovnet_pf_up(pf);
+	netif_device_attach(pf->netdev);
+	rtnl_unlock();
+	clear_bit(IOVNET_PF_REMOVING, pf->state);
+	clear_bit(IOVNET_PF_IO_ERROR, pf->state);
+	iovnet_pf_irq_enable(pf);
+	pf_wr32(pf, IOVNET_CTRL_EXT,
+		pf_rd32(pf, IOVNET_CTRL_EXT) | IOVNET_CTRL_EXT_PFRSTD);
+	queue_delayed_work(system_wq, &pf->service_task, 0);
+	iovnet_pf_mbx_schedule(pf);
+	if (err)
+		netdev_err(pf->netdev, "recovered, but the datapath did not restart: %d\n",
+			   err);
+	else
+		netdev_info(pf->netdev, "recovered from a PCI error\n");
+}
+
+static const struct pci_error_handlers iovnet_pf_err_handler = {
+	.error_detected	= iovnet_pf_io_error_detected,
+	.slot_reset	= iovnet_pf_io_slot_reset,
+	.resume		= iovnet_pf_io_resume,
+};
+
 static const struct pci_device_id iovnet_pf_pci_tbl[] = {
 	{ PCI_VDEVICE(INTEL, IOVNET_PF_DEVICE_ID) },
 	{ }
@@ -144,6 +223,7 @@ static struct pci_driver iovnet_pf_driver = {
 	.remove		= iovnet_pf_remove,
 	.shutdown	= iovnet_pf_shutdown,
 	.sriov_configure = iovnet_pf_sriov_configure,
+	.err_handler	= &iovnet_pf_err_handler,
 };
 module_pci_driver(iovnet_pf_driver);
 

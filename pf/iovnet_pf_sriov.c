@@ -357,6 +357,38 @@ static int iovnet_pf_switch_mode(struct iovnet_pf *pf, unsigned int num_vfs)
 	return err;
 }
 
+/**
+ * iovnet_pf_sriov_restore() - program VMDq again after a device reset
+ * @pf: the PF, under RTNL, datapath down
+ *
+ * The VFs keep their administrative settings; what each asked for is gone
+ * with the reset, and each redoes its handshake when it sees the PF back.
+ */
+void iovnet_pf_sriov_restore(struct iovnet_pf *pf)
+{
+	unsigned int vf, vid, pf_vlans = 0;
+
+	ASSERT_RTNL();
+	mutex_lock(&pf->vf_lock);
+	/* Tell the VFs the link again, whatever it was before */
+	pf->vf_link_up = false;
+	if (pf->num_vfs) {
+		for (vf = 0; vf < pf->num_vfs; vf++)
+			iovnet_pf_vf_flr(pf, vf);
+		iovnet_pf_set_rar_pool(pf, 0, pf->netdev->dev_addr,
+				       iovnet_pf_pool(pf));
+		for_each_set_bit(vid, pf->active_vlans, VLAN_N_VID)
+			if (pf_vlans++ < iovnet_pf_vlan_pf_quota(pf))
+				iovnet_pf_vlvf_set(pf, vid, iovnet_pf_pool(pf),
+						   true);
+		iovnet_pf_vmdq_configure(pf);
+	} else {
+		for_each_set_bit(vid, pf->active_vlans, VLAN_N_VID)
+			iovnet_pf_set_vfta(pf, vid, true);
+	}
+	mutex_unlock(&pf->vf_lock);
+}
+
 static int iovnet_pf_sriov_enable(struct iovnet_pf *pf, int num_vfs)
 {
 	int err;

@@ -669,12 +669,13 @@ void iovnet_pf_vf_link_changed(struct iovnet_pf *pf)
 }
 
 /*
- * The administrator's side. ndo_set_vf_* and ndo_get_vf_* run under RTNL,
- * which @pf->num_vfs is also written under: the VF looked up stays.
+ * The administrator's side: ndo_set_vf_* and ndo_get_vf_*. The lookup is
+ * under @pf->vf_lock, which @pf->num_vfs is written under: the VF stays
+ * while the lock is held, whether or not the caller holds RTNL.
  */
 static struct iovnet_pf_vf *iovnet_pf_vf_get(struct iovnet_pf *pf, int vf)
 {
-	ASSERT_RTNL();
+	lockdep_assert_held(&pf->vf_lock);
 	if (vf < 0 || vf >= pf->num_vfs) {
 		netdev_err(pf->netdev, "VF %d does not exist (%u VFs)\n", vf,
 			   pf->num_vfs);
@@ -694,11 +695,10 @@ static void iovnet_pf_vf_changed(struct iovnet_pf *pf, unsigned int vf)
 int iovnet_pf_set_vf_mac(struct net_device *netdev, int vf, u8 *mac)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
-	struct iovnet_pf_vf *v = iovnet_pf_vf_get(pf, vf);
 	bool admin = !is_zero_ether_addr(mac);
+	struct iovnet_pf_vf *v;
+	int err = 0;
 
-	if (!v)
-		return -EINVAL;
 	if (admin && !is_valid_ether_addr(mac)) {
 		netdev_err(netdev, "VF %d: %pM is not a unicast address\n", vf,
 			   mac);
@@ -706,31 +706,33 @@ int iovnet_pf_set_vf_mac(struct net_device *netdev, int vf, u8 *mac)
 	}
 
 	mutex_lock(&pf->vf_lock);
-	if (admin && iovnet_pf_mac_in_use(pf, vf, mac)) {
-		mutex_unlock(&pf->vf_lock);
+	v = iovnet_pf_vf_get(pf, vf);
+	if (!v) {
+		err = -EINVAL;
+	} else if (admin && iovnet_pf_mac_in_use(pf, vf, mac)) {
 		netdev_err(netdev, "VF %d: MAC %pM is in use by the PF or another VF\n",
 			   vf, mac);
-		return -EADDRINUSE;
+		err = -EADDRINUSE;
+	} else {
+		v->admin_mac = admin;
+		ether_addr_copy(v->admin_addr, mac);
+		iovnet_pf_vf_store_mac(pf, vf, mac);
+		v->said &= ~IOVNET_PF_VF_SAID_MAC;
+		iovnet_pf_vf_changed(pf, vf);
+		netdev_info(netdev, "VF %d: MAC %pM%s\n", vf, mac,
+			    admin ? "" : " (cleared, the VF picks its own)");
 	}
-	v->admin_mac = admin;
-	ether_addr_copy(v->admin_addr, mac);
-	iovnet_pf_vf_store_mac(pf, vf, mac);
-	v->said &= ~IOVNET_PF_VF_SAID_MAC;
-	iovnet_pf_vf_changed(pf, vf);
 	mutex_unlock(&pf->vf_lock);
-	netdev_info(netdev, "VF %d: MAC %pM%s\n", vf, mac,
-		    admin ? "" : " (cleared, the VF picks its own)");
-	return 0;
+	return err;
 }
 
 int iovnet_pf_set_vf_vlan(struct net_device *netdev, int vf, u16 vlan, u8 qos,
 			  __be16 proto)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
-	struct iovnet_pf_vf *v = iovnet_pf_vf_get(pf, vf);
+	struct iovnet_pf_vf *v;
+	int err = 0;
 
-	if (!v)
-		return -EINVAL;
 	if (proto != htons(ETH_P_8021Q)) {
 		netdev_err(netdev, "VF %d: only 802.1Q port VLANs are supported\n",
 			   vf);
@@ -747,6 +749,11 @@ int iovnet_pf_set_vf_vlan(struct net_device *netdev, int vf, u16 vlan, u8 qos,
 	}
 
 	mutex_lock(&pf->vf_lock);
+	v = iovnet_pf_vf_get(pf, vf);
+	if (!v) {
+		err = -EINVAL;
+		goto out;
+	}
 	/*
 	 * The VF's own VLANs and the old port VLAN give way first: the port
 	 * VLAN then takes one entry of the VF's share, which is always there.
@@ -755,30 +762,27 @@ int iovnet_pf_set_vf_vlan(struct net_device *netdev, int vf, u16 vlan, u8 qos,
 	if (v->port_vlan && v->port_vlan != vlan)
 		iovnet_pf_vlvf_set(pf, v->port_vlan, vf, false);
 	if (vlan && iovnet_pf_vlvf_set(pf, vlan, vf, true)) {
-		v->port_vlan = 0;
-		v->port_qos = 0;
-		iovnet_pf_vf_changed(pf, vf);
-		mutex_unlock(&pf->vf_lock);
 		netdev_err(netdev, "VF %d: all %d VLAN filters are in use\n",
 			   vf, IOVNET_VLVF_ENTRIES);
-		return -ENOSPC;
+		vlan = 0;
+		qos = 0;
+		err = -ENOSPC;
 	}
 	v->port_vlan = vlan;
 	v->port_qos = qos;
 	iovnet_pf_vf_changed(pf, vf);
+out:
 	mutex_unlock(&pf->vf_lock);
-	return 0;
+	return err;
 }
 
 int iovnet_pf_set_vf_rate(struct net_device *netdev, int vf, int min_rate,
 			  int max_rate)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
-	struct iovnet_pf_vf *v = iovnet_pf_vf_get(pf, vf);
 	u32 speed = pf->link_up ? pf->link_speed : SPEED_1000;
+	struct iovnet_pf_vf *v;
 
-	if (!v)
-		return -EINVAL;
 	if (min_rate) {
 		netdev_err(netdev, "VF %d: min_tx_rate is not supported: the 82576 has no guaranteed minimum\n",
 			   vf);
@@ -791,35 +795,38 @@ int iovnet_pf_set_vf_rate(struct net_device *netdev, int vf, int min_rate,
 	}
 
 	mutex_lock(&pf->vf_lock);
-	v->max_tx_rate = max_rate;
-	iovnet_pf_set_rate(pf, vf);
+	v = iovnet_pf_vf_get(pf, vf);
+	if (v) {
+		v->max_tx_rate = max_rate;
+		iovnet_pf_set_rate(pf, vf);
+	}
 	mutex_unlock(&pf->vf_lock);
-	return 0;
+	return v ? 0 : -EINVAL;
 }
 
 int iovnet_pf_set_vf_spoofchk(struct net_device *netdev, int vf, bool on)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
-	struct iovnet_pf_vf *v = iovnet_pf_vf_get(pf, vf);
+	struct iovnet_pf_vf *v;
 
-	if (!v)
-		return -EINVAL;
 	mutex_lock(&pf->vf_lock);
-	v->spoofchk = on;
-	iovnet_pf_set_anti_spoof(pf);
+	v = iovnet_pf_vf_get(pf, vf);
+	if (v) {
+		v->spoofchk = on;
+		iovnet_pf_set_anti_spoof(pf);
+	}
 	mutex_unlock(&pf->vf_lock);
-	return 0;
+	return v ? 0 : -EINVAL;
 }
 
 int iovnet_pf_set_vf_trust(struct net_device *netdev, int vf, bool on)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
-	struct iovnet_pf_vf *v = iovnet_pf_vf_get(pf, vf);
+	struct iovnet_pf_vf *v;
 
-	if (!v)
-		return -EINVAL;
 	mutex_lock(&pf->vf_lock);
-	if (v->trusted != on) {
+	v = iovnet_pf_vf_get(pf, vf);
+	if (v && v->trusted != on) {
 		v->trusted = on;
 		v->said = 0;
 		/*
@@ -838,16 +845,14 @@ int iovnet_pf_set_vf_trust(struct net_device *netdev, int vf, bool on)
 		}
 	}
 	mutex_unlock(&pf->vf_lock);
-	return 0;
+	return v ? 0 : -EINVAL;
 }
 
 int iovnet_pf_set_vf_link_state(struct net_device *netdev, int vf, int state)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
-	struct iovnet_pf_vf *v = iovnet_pf_vf_get(pf, vf);
+	struct iovnet_pf_vf *v;
 
-	if (!v)
-		return -EINVAL;
 	if (state != IFLA_VF_LINK_STATE_AUTO &&
 	    state != IFLA_VF_LINK_STATE_ENABLE &&
 	    state != IFLA_VF_LINK_STATE_DISABLE) {
@@ -855,7 +860,8 @@ int iovnet_pf_set_vf_link_state(struct net_device *netdev, int vf, int state)
 		return -EINVAL;
 	}
 	mutex_lock(&pf->vf_lock);
-	if (v->link_state != state) {
+	v = iovnet_pf_vf_get(pf, vf);
+	if (v && v->link_state != state) {
 		v->link_state = state;
 		iovnet_pf_pool_gates(pf);
 		/* A VF that follows link events is told; others start over */
@@ -865,50 +871,54 @@ int iovnet_pf_set_vf_link_state(struct net_device *netdev, int vf, int state)
 					     IOVNET_PF_NOTIFY_RESET);
 	}
 	mutex_unlock(&pf->vf_lock);
-	return 0;
+	return v ? 0 : -EINVAL;
 }
 
 int iovnet_pf_get_vf_config(struct net_device *netdev, int vf,
 			    struct ifla_vf_info *ivi)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
-	struct iovnet_pf_vf *v = iovnet_pf_vf_get(pf, vf);
+	struct iovnet_pf_vf *v;
 
-	if (!v)
-		return -EINVAL;
 	mutex_lock(&pf->vf_lock);
-	ivi->vf = vf;
-	ether_addr_copy(ivi->mac, v->mac);
-	ivi->vlan = v->port_vlan;
-	ivi->qos = v->port_qos;
-	ivi->vlan_proto = htons(ETH_P_8021Q);
-	ivi->spoofchk = v->spoofchk;
-	ivi->trusted = v->trusted;
-	ivi->linkstate = v->link_state;
-	ivi->max_tx_rate = v->max_tx_rate;
-	ivi->min_tx_rate = 0;
+	v = iovnet_pf_vf_get(pf, vf);
+	if (v) {
+		ivi->vf = vf;
+		ether_addr_copy(ivi->mac, v->mac);
+		ivi->vlan = v->port_vlan;
+		ivi->qos = v->port_qos;
+		ivi->vlan_proto = htons(ETH_P_8021Q);
+		ivi->spoofchk = v->spoofchk;
+		ivi->trusted = v->trusted;
+		ivi->linkstate = v->link_state;
+		ivi->max_tx_rate = v->max_tx_rate;
+		ivi->min_tx_rate = 0;
+	}
 	mutex_unlock(&pf->vf_lock);
-	return 0;
+	return v ? 0 : -EINVAL;
 }
 
 int iovnet_pf_get_vf_stats(struct net_device *netdev, int vf,
 			   struct ifla_vf_stats *stats)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
-	struct iovnet_pf_vf *v = iovnet_pf_vf_get(pf, vf);
+	struct iovnet_pf_vf *v;
 
-	if (!v)
-		return -EINVAL;
-	iovnet_pf_vf_update_stats(pf);
-	spin_lock_bh(&pf->vf_stats_lock);
-	stats->rx_packets = v->cnt[IOVNET_VF_CNT_RX_PACKETS];
-	stats->tx_packets = v->cnt[IOVNET_VF_CNT_TX_PACKETS];
-	/* The device counts 4 bytes of FCS per frame; the stack does not */
-	stats->rx_bytes = v->cnt[IOVNET_VF_CNT_RX_BYTES] -
-			  ETH_FCS_LEN * v->cnt[IOVNET_VF_CNT_RX_PACKETS];
-	stats->tx_bytes = v->cnt[IOVNET_VF_CNT_TX_BYTES] -
-			  ETH_FCS_LEN * v->cnt[IOVNET_VF_CNT_TX_PACKETS];
-	stats->multicast = v->cnt[IOVNET_VF_CNT_MULTICAST];
-	spin_unlock_bh(&pf->vf_stats_lock);
-	return 0;
+	mutex_lock(&pf->vf_lock);
+	v = iovnet_pf_vf_get(pf, vf);
+	if (v) {
+		iovnet_pf_vf_update_stats(pf);
+		spin_lock_bh(&pf->vf_stats_lock);
+		stats->rx_packets = v->cnt[IOVNET_VF_CNT_RX_PACKETS];
+		stats->tx_packets = v->cnt[IOVNET_VF_CNT_TX_PACKETS];
+		/* The device counts 4 bytes of FCS per frame; the stack not */
+		stats->rx_bytes = v->cnt[IOVNET_VF_CNT_RX_BYTES] -
+				  ETH_FCS_LEN * v->cnt[IOVNET_VF_CNT_RX_PACKETS];
+		stats->tx_bytes = v->cnt[IOVNET_VF_CNT_TX_BYTES] -
+				  ETH_FCS_LEN * v->cnt[IOVNET_VF_CNT_TX_PACKETS];
+		stats->multicast = v->cnt[IOVNET_VF_CNT_MULTICAST];
+		spin_unlock_bh(&pf->vf_stats_lock);
+	}
+	mutex_unlock(&pf->vf_lock);
+	return v ? 0 : -EINVAL;
 }
