@@ -1,24 +1,182 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Copyright (c) 2026 The iovnet authors */
 
-/* The one place for differences between the kernels iovnet builds on */
+/*
+ * The one place for differences between the kernels iovnet builds on.
+ *
+ * The drivers are written against the lab's kernel (6.12). Kbuild runs
+ * common/compat-gen.sh on the target kernel's headers before building; it
+ * writes iovnet_compat_gen.h with one IOVNET_HAVE_x or IOVNET_NEED_x per
+ * interface that differs (no version numbers: distributions backport).
+ * This file turns those into the 6.12 interface: the missing helpers, or
+ * wrappers where a newer or older kernel changed a signature. Where a
+ * kernel lacks a feature entirely, the driver builds without offering it
+ * (see "Kernels" in Documentation/iovnet.rst).
+ */
 
 #ifndef _IOVNET_COMPAT_H_
 #define _IOVNET_COMPAT_H_
 
 #include <linux/compiler.h>
-#include <net/page_pool/types.h>
+#include <linux/dim.h>
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+#include <linux/netlink.h>
+#include <net/netdev_queues.h>
+
+#include "iovnet_compat_gen.h"
+
+#ifdef IOVNET_NEED_ASM_UNALIGNED_H
+#include <asm/unaligned.h>
+#else
+#include <linux/unaligned.h>
+#endif
+
+#ifdef IOVNET_NEED_NET_PAGE_POOL_H
+#include <net/page_pool.h>
+#else
+#include <net/page_pool/helpers.h>
+#endif
 
 /*
  * Tie a page_pool to the NAPI instance that recycles into it, after the
  * pool was created. Newer kernels have page_pool_enable_direct_recycling()
- * for this; in 6.12 the pool only ever reads p.napi with READ_ONCE().
- * Call it while @napi is disabled.
+ * for this; in 6.12 the pool only ever reads p.napi with READ_ONCE(). Older
+ * ones have no p.napi: only the driver's own allow_direct puts recycle
+ * directly there. Call it while @napi is disabled.
  */
 static inline void iovnet_pp_attach_napi(struct page_pool *pool,
 					 struct napi_struct *napi)
 {
+#if defined(IOVNET_HAVE_PP_ENABLE_DIRECT_RECYCLING)
+	page_pool_enable_direct_recycling(pool, napi);
+#elif defined(IOVNET_HAVE_PP_NAPI)
 	WRITE_ONCE(pool->p.napi, napi);
+#endif
 }
+
+/*
+ * The netdev (for the page_pool netlink family) and RX queue of a pool,
+ * where the kernel's page_pool_params have them.
+ */
+static inline void iovnet_pp_params_set_queue(struct page_pool_params *pp,
+					      struct net_device *netdev,
+					      unsigned int queue_idx)
+{
+#ifdef IOVNET_HAVE_PP_PARAMS_NETDEV
+	pp->netdev = netdev;
+#endif
+#ifdef IOVNET_HAVE_PP_PARAMS_QUEUE_IDX
+	pp->queue_idx = queue_idx;
+#endif
+}
+
+#ifdef IOVNET_NEED_PP_DMA_SYNC_FOR_CPU
+static inline void page_pool_dma_sync_for_cpu(struct page_pool *pool,
+					      struct page *page,
+					      u32 offset, u32 dma_sync_size)
+{
+	dma_sync_single_range_for_cpu(pool->p.dev, page_pool_get_dma_addr(page),
+				      offset + pool->p.offset, dma_sync_size,
+				      page_pool_get_dma_dir(pool));
+}
+#endif
+
+#ifdef IOVNET_NEED_TXQ_COMPLETED_WAKE
+/*
+ * Report completions to BQL, then wake @txq if it was stopped and at least
+ * @start_thrs descriptors are free. 0 if it woke the queue.
+ */
+#define netif_txq_completed_wake(txq, pkts, bytes, get_desc, start_thrs) \
+	({								\
+		struct netdev_queue *_iovnet_txq = (txq);		\
+		unsigned int _iovnet_pkts = (pkts);			\
+		int _iovnet_res = -1;					\
+									\
+		netdev_tx_completed_queue(_iovnet_txq, _iovnet_pkts,	\
+					  (bytes));			\
+		if (_iovnet_pkts)					\
+			_iovnet_res = __netif_txq_maybe_wake(_iovnet_txq, \
+				(get_desc) + 1, (start_thrs), false);	\
+		_iovnet_res;						\
+	})
+#endif
+
+#ifdef IOVNET_NEED_NET_DIM_DEF_PROFILE
+/* The profile DIM starts from (lib/dim/net_dim.c kept it to itself) */
+#define NET_DIM_DEF_PROFILE_EQE	1
+#endif
+
+/* net_dim() takes the sample by address since 6.13 */
+static inline void iovnet_net_dim(struct dim *dim,
+				  const struct dim_sample *sample)
+{
+#ifdef IOVNET_HAVE_NET_DIM_SAMPLE_PTR
+	net_dim(dim, sample);
+#else
+	net_dim(dim, *sample);
+#endif
+}
+
+/* NAPI and queue introspection (netlink "netdev" family): none on old ones */
+#ifdef IOVNET_NEED_NETIF_NAPI_SET_IRQ
+static inline void netif_napi_set_irq(struct napi_struct *napi, int irq)
+{
+}
+#endif
+
+#ifdef IOVNET_NEED_NETDEV_QUEUE_TYPE
+#define NETDEV_QUEUE_TYPE_RX	0
+#define NETDEV_QUEUE_TYPE_TX	1
+#endif
+
+#ifdef IOVNET_NEED_NETIF_QUEUE_SET_NAPI
+static inline void netif_queue_set_napi(struct net_device *dev,
+					unsigned int queue_index,
+					unsigned int type,
+					struct napi_struct *napi)
+{
+}
+#endif
+
+/* Per-queue stats (netdev_stat_ops): the driver offers them where they exist */
+#ifdef IOVNET_HAVE_NETDEV_STAT_OPS
+#define iovnet_set_stat_ops(netdev, ops)	((netdev)->stat_ops = (ops))
+#else
+#define iovnet_set_stat_ops(netdev, ops)	do { (void)(netdev); (void)(ops); } while (0)
+#endif
+
+#ifdef IOVNET_NEED_ETHTOOL_PUTS
+static inline void ethtool_puts(u8 **data, const char *str)
+{
+	strscpy((char *)*data, str, ETH_GSTRING_LEN);
+	*data += ETH_GSTRING_LEN;
+}
+#endif
+
+#ifdef IOVNET_NEED_NL_SET_ERR_MSG_FMT_MOD
+/* No formatted extack messages: a fixed one, the details in the log */
+#define NL_SET_ERR_MSG_FMT_MOD(extack, fmt, ...) do {			\
+	NL_SET_ERR_MSG_MOD(extack, "invalid value, see the kernel log"); \
+	pr_info_ratelimited(KBUILD_MODNAME ": " fmt "\n", ##__VA_ARGS__); \
+} while (0)
+#endif
+
+/*
+ * ethtool's RSS ops before 6.8 had no struct ethtool_rxfh_param: the PF
+ * implements today's ops and pf/iovnet_pf_ethtool_compat.h the old ones.
+ */
+#ifdef IOVNET_NEED_ETHTOOL_RXFH_PARAM
+struct ethtool_rxfh_param {
+	u8 hfunc;
+	u32 indir_size;
+	u32 *indir;
+	u32 key_size;
+	u8 *key;
+	u32 rss_context;
+	u8 rss_delete;
+	u8 input_xfrm;
+};
+#endif
 
 #endif /* _IOVNET_COMPAT_H_ */

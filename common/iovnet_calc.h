@@ -14,8 +14,8 @@
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/types.h>
-#include <linux/unaligned.h>
 
+#include "compat.h"
 #include "iovnet_regs.h"
 
 /**

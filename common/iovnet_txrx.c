@@ -13,7 +13,6 @@
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip6_checksum.h>
-#include <net/page_pool/helpers.h>
 
 #include "compat.h"
 #include "iovnet_txrx.h"
@@ -738,7 +737,7 @@ static void iovnet_itr_update(struct iovnet_qvec *qvec)
 	dim_update_sample(qvec->irqs, pkts,
 			  qvec->rx->stats.bytes + qvec->tx->stats.bytes,
 			  &sample);
-	net_dim(&qvec->dim, sample);
+	iovnet_net_dim(&qvec->dim, &sample);
 }
 
 static void iovnet_dim_work(struct work_struct *work)
@@ -817,13 +816,13 @@ static int iovnet_rx_ring_alloc(struct iovnet_port *port,
 		 * resize) must be destroyable if the resize fails, and a pool
 		 * tied to a running NAPI may not be.
 		 */
-		.netdev = port->netdev,
 		.dma_dir = DMA_FROM_DEVICE,
 		.offset = IOVNET_RX_HEADROOM,
 		.max_len = IOVNET_RX_BUF_LEN,
-		.queue_idx = ring->queue_index,
 	};
 	int err;
+
+	iovnet_pp_params_set_queue(&pp, port->netdev, ring->queue_index);
 
 	BUILD_BUG_ON(IOVNET_RX_HEADROOM + IOVNET_RX_BUF_LEN +
 		     SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) > PAGE_SIZE);
@@ -1406,6 +1405,7 @@ void iovnet_get_stats64(struct net_device *netdev,
 	stats->tx_dropped = tx.tx.drops;
 }
 
+#ifdef IOVNET_HAVE_NETDEV_STAT_OPS
 static void iovnet_qstat_rx(const struct iovnet_ring_stats *s,
 			    struct netdev_queue_stats_rx *rx)
 {
@@ -1430,6 +1430,8 @@ static void iovnet_qstat_tx(const struct iovnet_ring_stats *s,
 	tx->hw_drops = s->tx.drops;
 }
 
+#endif
+
 /* Counters of queue @idx's current ring, zero when it has none */
 static void iovnet_queue_ring_stats(struct iovnet_port *port, unsigned int idx,
 				    bool tx, struct iovnet_ring_stats *s)
@@ -1444,6 +1446,7 @@ static void iovnet_queue_ring_stats(struct iovnet_port *port, unsigned int idx,
 	spin_unlock_bh(&port->base_lock);
 }
 
+#ifdef IOVNET_HAVE_NETDEV_STAT_OPS
 static void iovnet_get_queue_stats_rx(struct net_device *netdev, int idx,
 				      struct netdev_queue_stats_rx *rx)
 {
@@ -1494,6 +1497,7 @@ const struct netdev_stat_ops iovnet_stat_ops = {
 	.get_queue_stats_tx = iovnet_get_queue_stats_tx,
 	.get_base_stats = iovnet_get_base_stats,
 };
+#endif
 
 /* ethtool -S: per-queue counters, after the driver's own */
 

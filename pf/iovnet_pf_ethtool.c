@@ -6,6 +6,7 @@
 
 #include "iovnet_ethtool.h"
 #include "iovnet_pf.h"
+#include "iovnet_pf_ethtool_compat.h"
 
 /* ethtool -t */
 
@@ -660,8 +661,10 @@ static const struct ethtool_ops iovnet_pf_ethtool_ops = {
 	.set_channels		= iovnet_pf_set_channels,
 	.get_rxfh_key_size	= iovnet_pf_get_rxfh_key_size,
 	.get_rxfh_indir_size	= iovnet_pf_get_rxfh_indir_size,
-	.get_rxfh		= iovnet_pf_get_rxfh,
-	.set_rxfh		= iovnet_pf_set_rxfh,
+	.get_rxfh		= IOVNET_PF_GET_RXFH,
+	.set_rxfh		= IOVNET_PF_SET_RXFH,
+	IOVNET_PF_RXFH_FIELDS_OPS
+	IOVNET_PF_RX_RING_COUNT_OPS
 	.get_rxnfc		= iovnet_pf_get_rxnfc,
 	.set_rxnfc		= iovnet_pf_set_rxnfc,
 	.get_coalesce		= iovnet_pf_get_coalesce,

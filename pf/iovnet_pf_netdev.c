@@ -374,7 +374,7 @@ int iovnet_pf_netdev_setup(struct iovnet_pf *pf)
 				     NETIF_F_TSO6;
 
 	netdev->netdev_ops = &iovnet_pf_netdev_ops;
-	netdev->stat_ops = &iovnet_stat_ops;
+	iovnet_set_stat_ops(netdev, &iovnet_stat_ops);
 	iovnet_pf_set_ethtool_ops(netdev);
 	netdev->watchdog_timeo = 5 * HZ;
 

@@ -15,8 +15,8 @@
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/rtnetlink.h>
-#include <linux/unaligned.h>
 
+#include "compat.h"
 #include "iovnet_calc.h"
 #include "iovnet_pf.h"
 

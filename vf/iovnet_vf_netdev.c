@@ -800,7 +800,7 @@ void iovnet_vf_netdev_setup(struct iovnet_vf *vf)
 	vf->req_queues = IOVNET_VF_MAX_QUEUES;
 
 	netdev->netdev_ops = &iovnet_vf_netdev_ops;
-	netdev->stat_ops = &iovnet_stat_ops;
+	iovnet_set_stat_ops(netdev, &iovnet_stat_ops);
 	iovnet_vf_set_ethtool_ops(netdev);
 	netdev->watchdog_timeo = 5 * HZ;
 
