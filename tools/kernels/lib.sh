@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The kernels iovnet is built against (make kernels, tools/check): sourced
+# by tools/kernels/setup and tools/kernels/build.
+#
+# A kernel is a series ("6.1") and the newest tree of it found:
+#  - installed headers, /lib/modules/<series>.*/build (Debian packages);
+#  - or a prepared source tree, $KERNELS_CACHE/<version>/linux-source-<series>
+#    (tools/kernels/setup), that has its stamp file.
+
+# The series, oldest first: Debian 12's own, the lab's, the newest Debian's
+KERNELS=${IOVNET_KERNELS:-"6.1 6.12 7.2"}
+KERNELS_CACHE=${IOVNET_KERNELS_CACHE:-/var/cache/iovnet-kernels}
+KERNEL_STAMP=.iovnet-prepared
+
+# SERIES: print the tree to build against, or fail
+kernel_kdir() {
+	local d
+
+	d=$(ls -d /lib/modules/"$1".*/build 2>/dev/null | sort -V | tail -n 1)
+	if [ -z "$d" ]; then
+		d=$(ls -d "$KERNELS_CACHE"/*/linux-source-"$1"/$KERNEL_STAMP 2>/dev/null |
+		    sort -V | tail -n 1)
+		d=${d%/"$KERNEL_STAMP"}
+	fi
+	[ -n "$d" ] && [ -e "$d/Makefile" ] && echo "$d"
+}
+
+# The kernel release of a tree
+kernel_release() {
+	sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$1/include/generated/utsrelease.h" 2>/dev/null
+}
+
+# "SERIES KDIR" for each kernel present
+kernel_list() {
+	local s d
+
+	for s in $KERNELS; do
+		d=$(kernel_kdir "$s") && echo "$s $d"
+	done
+	return 0
+}
