@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # The kernels iovnet is built against (make kernels, tools/check): sourced
 # by tools/kernels/setup and tools/kernels/build.
