@@ -85,6 +85,8 @@ cat <<EOF
 
 EOF
 
+# EXPORT_SYMBOL_NS*() and MODULE_IMPORT_NS() take a string (6.13), not a token
+have NS_STRING linux/module.h '#define MODULE_IMPORT_NS\(ns\) MODULE_INFO\(import_ns, ns\)'
 need_header ASM_UNALIGNED_H linux/unaligned.h
 need_header NET_PAGE_POOL_H net/page_pool/helpers.h
 have PP_ENABLE_DIRECT_RECYCLING "$pp" 'void page_pool_enable_direct_recycling\('

@@ -26,6 +26,17 @@
 
 #include "iovnet_compat_gen.h"
 
+/*
+ * The symbol namespace of iovnet_lib's exports, for EXPORT_SYMBOL_NS_GPL()
+ * and MODULE_IMPORT_NS(): a string on newer kernels, a bare token that the
+ * macros stringify on older ones.
+ */
+#ifdef IOVNET_HAVE_NS_STRING
+#define IOVNET_NS	"IOVNET"
+#else
+#define IOVNET_NS	IOVNET
+#endif
+
 #ifdef IOVNET_NEED_ASM_UNALIGNED_H
 #include <asm/unaligned.h>
 #else
@@ -52,6 +63,15 @@ static inline void iovnet_pp_attach_napi(struct page_pool *pool,
 	page_pool_enable_direct_recycling(pool, napi);
 #elif defined(IOVNET_HAVE_PP_NAPI)
 	WRITE_ONCE(pool->p.napi, napi);
+#endif
+}
+
+/* The NAPI instance that recycles into a pool, where page_pool_params has it */
+static inline void iovnet_pp_params_set_napi(struct page_pool_params *pp,
+					     struct napi_struct *napi)
+{
+#ifdef IOVNET_HAVE_PP_NAPI
+	pp->napi = napi;
 #endif
 }
 
