@@ -174,7 +174,7 @@ static void iovnet_pf_mbx_request(struct iovnet_pf *pf, unsigned int vf)
 			dev_dbg(&pf->pdev->dev, "VF %u: message %#06x while asked to reset\n",
 				vf, iovnet_mbx_msg_id(&req));
 		else
-			iovnet_pf_vf_warn(pf, vf, "message %#06x before its reset handshake refused\n",
+			iovnet_pf_vf_warn(pf, vf, "message %#06x before its handshake refused\n",
 					  iovnet_mbx_msg_id(&req));
 		len = -EAGAIN;
 	} else {
