@@ -16,6 +16,7 @@
 #include <net/page_pool/helpers.h>
 
 #include "compat.h"
+#include "iovnet_calc.h"
 #include "iovnet_txrx.h"
 
 static unsigned int iovnet_ring_unused(const struct iovnet_ring *ring)
@@ -508,30 +509,44 @@ static void iovnet_rx_offloads(struct iovnet_ring *ring,
 	skb->protocol = eth_type_trans(skb, netdev);
 }
 
-/* Attach one received buffer to the frame being built; NULL drops it */
+/*
+ * Attach one received buffer to the frame being built. On NULL the buffer
+ * and the frame built so far are gone and @cnt says why: the caller drops
+ * the rest of the frame, up to its EOP.
+ */
 static struct sk_buff *iovnet_rx_add(struct iovnet_ring *ring,
 				     struct sk_buff *skb, struct page *page,
-				     unsigned int len)
+				     unsigned int len, enum iovnet_rx_step step,
+				     struct iovnet_rx_counts *cnt)
 {
 	void *va = page_address(page);
 
-	if (!skb) {
+	switch (step) {
+	case IOVNET_RX_HEAD:
 		net_prefetch(va + IOVNET_RX_HEADROOM);
 		skb = napi_build_skb(va, PAGE_SIZE);
-		if (unlikely(!skb))
-			goto drop;
+		if (unlikely(!skb)) {
+			cnt->alloc_fail++;
+			break;
+		}
 		skb_mark_for_recycle(skb);
 		skb_reserve(skb, IOVNET_RX_HEADROOM);
 		__skb_put(skb, len);
 		return skb;
+	case IOVNET_RX_FRAG:
+		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page,
+				IOVNET_RX_HEADROOM, len, PAGE_SIZE);
+		return skb;
+	default:	/* IOVNET_RX_OVERFLOW */
+		/*
+		 * More buffers than an skb holds: a frame longer than the
+		 * device was told to accept. The skb's pages go back to the
+		 * pool with it (marked for recycle).
+		 */
+		dev_kfree_skb_any(skb);
+		cnt->frame_err++;
+		break;
 	}
-	if (unlikely(skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS))
-		goto drop;
-	skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page,
-			IOVNET_RX_HEADROOM, len, PAGE_SIZE);
-	return skb;
-
-drop:
 	page_pool_put_full_page(ring->pp, page, true);
 	return NULL;
 }
@@ -566,6 +581,7 @@ static int iovnet_clean_rx(struct iovnet_ring *ring, int budget)
 	while (cnt.pkts < budget) {
 		union iovnet_rx_desc *desc = (union iovnet_rx_desc *)ring->desc + ntc;
 		struct iovnet_rx_buffer *buf = &ring->rx_buf[ntc];
+		enum iovnet_rx_step step;
 		struct page *page;
 		unsigned int len;
 		u32 staterr;
@@ -580,11 +596,14 @@ static int iovnet_clean_rx(struct iovnet_ring *ring, int budget)
 		page = buf->page;
 		page_pool_dma_sync_for_cpu(ring->pp, page, 0, len);
 
-		if (discard) {
+		step = iovnet_calc_rx_step(discard, !!skb,
+					   skb ? skb_shinfo(skb)->nr_frags : 0,
+					   MAX_SKB_FRAGS, len, copybreak,
+					   staterr & IOVNET_RXD_STAT_EOP);
+		if (step == IOVNET_RX_DISCARD) {
 			buf->page = NULL;
 			page_pool_put_full_page(ring->pp, page, true);
-		} else if (!skb && len <= copybreak &&
-			   (staterr & IOVNET_RXD_STAT_EOP)) {
+		} else if (step == IOVNET_RX_COPY) {
 			/* The page stays in the ring for the next frame */
 			skb = iovnet_rx_copy(ring, page, len);
 			if (!skb) {
@@ -595,11 +614,9 @@ static int iovnet_clean_rx(struct iovnet_ring *ring, int budget)
 			}
 		} else {
 			buf->page = NULL;
-			skb = iovnet_rx_add(ring, skb, page, len);
-			if (!skb) {
-				cnt.alloc_fail++;
-				discard = true;
-			}
+			skb = iovnet_rx_add(ring, skb, page, len, step, &cnt);
+			/* Counted there; drop the rest of the frame */
+			discard = !skb;
 		}
 
 		iovnet_ring_advance(ring, &ntc);
