@@ -360,6 +360,8 @@ netdev_tx_t iovnet_start_xmit(struct sk_buff *skb, struct net_device *netdev)
 		ring->next_to_use = start;
 		goto drop;
 	}
+	/* Before the doorbell: the cleaner may free the skb right after it */
+	skb_tx_timestamp(skb);
 
 	u64_stats_update_begin(&ring->syncp);
 	if (skb_is_gso(skb)) {
