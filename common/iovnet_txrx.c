@@ -15,7 +15,6 @@
 #include <net/ip6_checksum.h>
 #include <net/page_pool/helpers.h>
 
-#include "compat.h"
 #include "iovnet_calc.h"
 #include "iovnet_txrx.h"
 
@@ -831,11 +830,11 @@ static int iovnet_rx_ring_alloc(struct iovnet_port *port,
 		.nid = dev_to_node(ring->dev),
 		.dev = ring->dev,
 		/*
-		 * No NAPI yet: iovnet_port_start() ties it while it is still
-		 * disabled. A pool built beside a running datapath (ring
-		 * resize) must be destroyable if the resize fails, and a pool
-		 * tied to a running NAPI may not be.
+		 * The only consumer, so pages freed in its poll recycle
+		 * directly. The pool may be destroyed only while this NAPI is
+		 * disabled: see iovnet_ring_free_live().
 		 */
+		.napi = &ring->qvec->napi,
 		.netdev = port->netdev,
 		.dma_dir = DMA_FROM_DEVICE,
 		.offset = IOVNET_RX_HEADROOM,
@@ -938,6 +937,29 @@ static void iovnet_ring_free(struct iovnet_ring *ring)
 	kfree(ring);
 }
 
+/*
+ * Free a ring built beside a running datapath (a resize that failed). Its
+ * page_pool names the running NAPI, and a pool may only be destroyed while
+ * that NAPI is disabled; an interrupt that came meanwhile masked the
+ * vector and found NAPI disabled, so poll once to unmask it again.
+ */
+static void iovnet_ring_free_live(struct iovnet_ring *ring)
+{
+	struct napi_struct *napi;
+
+	if (!ring || !ring->pp) {
+		iovnet_ring_free(ring);
+		return;
+	}
+	napi = &ring->qvec->napi;
+	napi_disable(napi);
+	iovnet_ring_free(ring);
+	napi_enable(napi);
+	local_bh_disable();
+	napi_schedule(napi);
+	local_bh_enable();
+}
+
 /* Fold a ring's counters into the base; caller holds base_lock */
 static void iovnet_ring_retire(struct iovnet_port *port,
 			       struct iovnet_ring *ring, bool tx)
@@ -1027,13 +1049,14 @@ static int iovnet_qvec_alloc(struct iovnet_port *port, unsigned int q)
 }
 
 /**
- * iovnet_port_resize() - change the ring sizes of a running port
- * @port: the port, started
+ * iovnet_port_resize() - change the ring sizes
+ * @port: the port, under RTNL
  * @tx_count: descriptors per TX ring
  * @rx_count: descriptors per RX ring
  *
- * All new rings are allocated before the old ones are touched, so a failed
- * allocation leaves the port running as it was.
+ * A port whose datapath does not run only takes the sizes for its next
+ * start. On a running one all new rings are allocated before the old ones
+ * are touched, so a failed allocation leaves it running as it was.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -1042,6 +1065,12 @@ int iovnet_port_resize(struct iovnet_port *port, u16 tx_count, u16 rx_count)
 	struct iovnet_ring *tx[IOVNET_MAX_QUEUES] = {};
 	struct iovnet_ring *rx[IOVNET_MAX_QUEUES] = {};
 	unsigned int q;
+
+	if (!port->running) {
+		port->tx_ring_count = tx_count;
+		port->rx_ring_count = rx_count;
+		return 0;
+	}
 
 	for (q = 0; q < port->num_queues; q++) {
 		struct iovnet_qvec *qvec = port->qvecs[q];
@@ -1078,7 +1107,7 @@ int iovnet_port_resize(struct iovnet_port *port, u16 tx_count, u16 rx_count)
 err:
 	for (q = 0; q < port->num_queues; q++) {
 		iovnet_ring_free(tx[q]);
-		iovnet_ring_free(rx[q]);
+		iovnet_ring_free_live(rx[q]);
 	}
 	return -ENOMEM;
 }
@@ -1114,7 +1143,10 @@ void iovnet_port_init(struct iovnet_port *port, struct net_device *netdev,
 
 /**
  * iovnet_port_alloc() - allocate queue vectors, rings and RX buffers
- * @port: the port
+ * @port: the port, not allocated
+ *
+ * The first step of bringing a datapath up: see iovnet_port_start() for
+ * the order of the others.
  *
  * Return: 0 or a negative errno; on error nothing is left allocated.
  */
@@ -1123,6 +1155,8 @@ int iovnet_port_alloc(struct iovnet_port *port)
 	unsigned int q;
 	int err;
 
+	if (WARN_ON_ONCE(port->allocated))
+		return -EBUSY;
 	for (q = 0; q < port->num_queues; q++) {
 		err = iovnet_qvec_alloc(port, q);
 		if (err) {
@@ -1131,19 +1165,31 @@ int iovnet_port_alloc(struct iovnet_port *port)
 			return err;
 		}
 	}
+	port->allocated = true;
 	return 0;
 }
 
 /**
- * iovnet_port_free() - free what iovnet_port_alloc() allocated
- * @port: the port, stopped
+ * iovnet_port_free() - take the datapath apart from wherever it got to
+ * @port: the port
+ *
+ * The one unwind for every error path and for going down: it stops the
+ * datapath if it runs, disables the queues (and waits until the device
+ * says so, before any memory it may DMA into goes away), releases the
+ * interrupts, then frees what iovnet_port_alloc() allocated. Each step is
+ * skipped when it has not been done or was undone already, so calling
+ * iovnet_port_stop() and iovnet_port_free_irqs() first is fine too.
  */
 void iovnet_port_free(struct iovnet_port *port)
 {
 	unsigned int q;
 
+	iovnet_port_stop(port);
+	iovnet_port_disable(port);
+	iovnet_port_free_irqs(port);
 	for (q = 0; q < IOVNET_MAX_QUEUES; q++)
 		iovnet_qvec_free(port, q);
+	port->allocated = false;
 }
 
 static int iovnet_ring_wait_enable(struct iovnet_ring *ring, bool on)
@@ -1152,6 +1198,15 @@ static int iovnet_ring_wait_enable(struct iovnet_ring *ring, bool on)
 
 	return readl_poll_timeout(ring->regs + IOVNET_Q_DCTL, dctl,
 				  !!(dctl & IOVNET_DCTL_ENABLE) == on, 10, 10000);
+}
+
+static void iovnet_ring_wait_disable(struct iovnet_ring *ring, unsigned int q)
+{
+	/* A device that is gone reads all ones: nothing to wait for or say */
+	if (iovnet_ring_wait_enable(ring, false) &&
+	    readl(ring->regs + IOVNET_Q_DCTL) != U32_MAX)
+		netdev_warn(ring->netdev, "%s queue %u did not disable\n",
+			    ring->pp ? "RX" : "TX", q);
 }
 
 static void iovnet_ring_program(struct iovnet_ring *ring)
@@ -1165,18 +1220,43 @@ static void iovnet_ring_program(struct iovnet_ring *ring)
 	writel(0, ring->regs + IOVNET_Q_TAIL);
 }
 
+/* Program the throttling interval into every vector, ready or running */
+static void iovnet_port_write_itr(struct iovnet_port *port)
+{
+	u16 usecs = port->itr_usecs;
+	unsigned int q;
+
+	if (port->adaptive_itr)
+		usecs = net_dim_get_def_rx_moderation(DIM_CQ_PERIOD_MODE_START_FROM_EQE).usec;
+	for (q = 0; q < port->num_queues; q++) {
+		struct iovnet_qvec *qvec = port->qvecs[q];
+
+		WRITE_ONCE(qvec->itr_unthrottled, false);
+		qvec->win_irqs = qvec->irqs;
+		qvec->win_pkts = iovnet_qvec_packets(qvec);
+		qvec->win_start = ktime_get();
+		iovnet_write_itr(qvec, usecs);
+	}
+}
+
 /**
  * iovnet_port_configure() - program every ring into the device
- * @port: the port, rings allocated
+ * @port: the port, rings allocated, interrupts best requested already
  * @rx_buf_len: bytes the device may write into one RX buffer
  *
- * Also routes each queue pair to its MSI-X vector. Interrupts stay masked.
+ * Enables the queues: from here the device may DMA into the rings, and
+ * only iovnet_port_disable() (or iovnet_port_free(), which calls it) makes
+ * freeing them safe. Also routes each queue pair to its MSI-X vector.
+ * Interrupts stay masked.
  */
 void iovnet_port_configure(struct iovnet_port *port, u32 rx_buf_len)
 {
 	unsigned int q;
 
+	if (WARN_ON_ONCE(!port->allocated))
+		return;
 	port->rx_buf_len = rx_buf_len;
+	port->enabled = true;
 	for (q = 0; q < port->num_queues; q++) {
 		struct iovnet_qvec *qvec = port->qvecs[q];
 		struct iovnet_ring *tx = qvec->tx, *rx = qvec->rx;
@@ -1207,42 +1287,66 @@ void iovnet_port_configure(struct iovnet_port *port, u32 rx_buf_len)
 
 		port->ops->map_queue(port, q, qvec->vector);
 	}
-	iovnet_port_set_itr(port);
+	iovnet_port_write_itr(port);
 }
 
 /**
- * iovnet_port_set_itr() - program the throttling interval of every vector
+ * iovnet_port_disable() - disable every queue and wait until it is
  * @port: the port
+ *
+ * Clears RXDCTL/TXDCTL.ENABLE and polls each until the device reports the
+ * queue disabled: only then may the descriptors and buffers it DMAs into be
+ * freed. Does nothing if the queues are not enabled.
+ */
+void iovnet_port_disable(struct iovnet_port *port)
+{
+	unsigned int q;
+
+	if (!port->enabled)
+		return;
+	for (q = 0; q < port->num_queues; q++) {
+		writel(0, port->qvecs[q]->rx->regs + IOVNET_Q_DCTL);
+		writel(0, port->qvecs[q]->tx->regs + IOVNET_Q_DCTL);
+	}
+	iovnet_flush(port);
+	for (q = 0; q < port->num_queues; q++) {
+		iovnet_ring_wait_disable(port->qvecs[q]->rx, q);
+		iovnet_ring_wait_disable(port->qvecs[q]->tx, q);
+	}
+	port->enabled = false;
+}
+
+/**
+ * iovnet_port_set_itr() - apply a new throttling setting
+ * @port: the port, under RTNL
+ *
+ * Programs every vector when the datapath runs; otherwise the next start
+ * programs the setting, since there are no vectors to write to.
  */
 void iovnet_port_set_itr(struct iovnet_port *port)
 {
-	u16 usecs = port->itr_usecs;
-	unsigned int q;
-
-	if (port->adaptive_itr)
-		usecs = net_dim_get_def_rx_moderation(DIM_CQ_PERIOD_MODE_START_FROM_EQE).usec;
-	for (q = 0; q < port->num_queues; q++) {
-		struct iovnet_qvec *qvec = port->qvecs[q];
-
-		WRITE_ONCE(qvec->itr_unthrottled, false);
-		qvec->win_irqs = qvec->irqs;
-		qvec->win_pkts = iovnet_qvec_packets(qvec);
-		qvec->win_start = ktime_get();
-		iovnet_write_itr(qvec, usecs);
-	}
+	if (port->running)
+		iovnet_port_write_itr(port);
 }
 
 /**
  * iovnet_port_request_irqs() - request one interrupt per queue vector
- * @port: the port, allocated
+ * @port: the port, allocated, its queues not yet enabled
+ *
+ * Comes before iovnet_port_configure(), so that its failure leaves nothing
+ * in the device to undo. The vectors stay masked until iovnet_port_start();
+ * an interrupt before then finds NAPI disabled and does nothing.
  *
  * Return: 0 or a negative errno; on error no interrupt is held.
  */
 int iovnet_port_request_irqs(struct iovnet_port *port)
 {
+	bool set_xps = port->xps_queues != port->num_queues;
 	unsigned int q;
 	int err;
 
+	if (WARN_ON_ONCE(!port->allocated || port->irqs_held))
+		return -EINVAL;
 	for (q = 0; q < port->num_queues; q++) {
 		struct iovnet_qvec *qvec = port->qvecs[q];
 
@@ -1261,24 +1365,36 @@ int iovnet_port_request_irqs(struct iovnet_port *port)
 		/* Queue pair q lives on CPU q: its IRQ there, its TX from there */
 		irq_update_affinity_hint(qvec->irq,
 					 cpumask_of(q % num_online_cpus()));
-		netif_set_xps_queue(port->netdev,
-				    cpumask_of(q % num_online_cpus()), q);
+		/*
+		 * XPS only when the queue count is new (first open, channel
+		 * change): a user's own setting must survive down/up.
+		 */
+		if (set_xps)
+			netif_set_xps_queue(port->netdev,
+					    cpumask_of(q % num_online_cpus()), q);
 	}
+	port->xps_queues = port->num_queues;
+	port->irqs_held = true;
 	return 0;
 }
 
 /**
  * iovnet_port_free_irqs() - release the queue vectors' interrupts
- * @port: the port
+ * @port: the port, stopped
+ *
+ * Does nothing if they are not held.
  */
 void iovnet_port_free_irqs(struct iovnet_port *port)
 {
 	unsigned int q;
 
+	if (!port->irqs_held)
+		return;
 	for (q = 0; q < port->num_queues; q++) {
 		irq_update_affinity_hint(port->qvecs[q]->irq, NULL);
 		free_irq(port->qvecs[q]->irq, port->qvecs[q]);
 	}
+	port->irqs_held = false;
 }
 
 /**
@@ -1296,15 +1412,21 @@ u32 iovnet_port_eims(const struct iovnet_port *port)
 /**
  * iovnet_port_start() - let traffic flow
  * @port: the port, configured and with its interrupts requested
+ *
+ * Bringing a datapath up takes, in this order: iovnet_port_alloc(),
+ * iovnet_port_request_irqs(), iovnet_port_configure() (plus whatever the
+ * driver programs around the queues), iovnet_port_start(). Only the first
+ * two can fail; iovnet_port_free() undoes any prefix of the sequence.
  */
 void iovnet_port_start(struct iovnet_port *port)
 {
 	unsigned int q;
 
+	if (WARN_ON_ONCE(!port->enabled || !port->irqs_held || port->running))
+		return;
 	for (q = 0; q < port->num_queues; q++) {
 		struct iovnet_qvec *qvec = port->qvecs[q];
 
-		iovnet_pp_attach_napi(qvec->rx->pp, &qvec->napi);
 		napi_enable(&qvec->napi);
 		netif_queue_set_napi(port->netdev, q, NETDEV_QUEUE_TYPE_RX,
 				     &qvec->napi);
@@ -1327,35 +1449,32 @@ void iovnet_port_start(struct iovnet_port *port)
 		else
 			netif_tx_start_queue(txq);
 	}
+	port->running = true;
 }
 
 /**
  * iovnet_port_stop() - stop traffic and take back every buffer
- * @port: the port, started
+ * @port: the port
  *
- * Leaves the rings allocated (but empty of TX work) so they can be freed or
- * restarted.
+ * Disables the queues (waiting until the device has) and leaves the rings
+ * allocated, empty of TX work, so they can be freed or restarted. Does
+ * nothing if the datapath does not run.
  */
 void iovnet_port_stop(struct iovnet_port *port)
 {
 	unsigned int q;
 
+	if (!port->running)
+		return;
+	port->running = false;
 	netif_tx_disable(port->netdev);
 
-	for (q = 0; q < port->num_queues; q++) {
-		struct iovnet_qvec *qvec = port->qvecs[q];
-
-		writel(0, qvec->rx->regs + IOVNET_Q_DCTL);
-		writel(0, qvec->tx->regs + IOVNET_Q_DCTL);
-	}
 	iovnet_wr32(port, IOVNET_EIMC, iovnet_port_eims(port));
-	iovnet_flush(port);
+	iovnet_port_disable(port);
 
 	for (q = 0; q < port->num_queues; q++) {
 		struct iovnet_qvec *qvec = port->qvecs[q];
 
-		iovnet_ring_wait_enable(qvec->rx, false);
-		iovnet_ring_wait_enable(qvec->tx, false);
 		synchronize_irq(qvec->irq);
 		netif_queue_set_napi(port->netdev, q, NETDEV_QUEUE_TYPE_RX,
 				     NULL);
@@ -1587,6 +1706,8 @@ bool iovnet_port_tx_hung(struct iovnet_port *port, unsigned long period)
 	bool hung = false, paused;
 	unsigned int q;
 
+	if (!port->running)
+		return false;
 	/* A look right after the last one would catch rings mid-completion */
 	if (time_before(jiffies, port->tx_hang_checked + period))
 		return false;
