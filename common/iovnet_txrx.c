@@ -820,6 +820,29 @@ static int iovnet_ring_alloc_desc(struct iovnet_ring *ring, size_t desc_size)
 	return ring->desc ? 0 : -ENOMEM;
 }
 
+/*
+ * A pool names its NAPI and may only be destroyed while that NAPI is
+ * disabled. One built beside a running datapath (a resize that fails)
+ * has its NAPI running: disable it for the moment, then poll once, since
+ * an interrupt meanwhile masked the vector and found NAPI disabled.
+ */
+static void iovnet_rx_pool_destroy(struct iovnet_ring *ring)
+{
+	struct napi_struct *napi = &ring->qvec->napi;
+	bool live = ring->qvec->port->running;
+
+	if (live)
+		napi_disable(napi);
+	page_pool_destroy(ring->pp);
+	ring->pp = NULL;
+	if (live) {
+		napi_enable(napi);
+		local_bh_disable();
+		napi_schedule(napi);
+		local_bh_enable();
+	}
+}
+
 static int iovnet_rx_ring_alloc(struct iovnet_port *port,
 				struct iovnet_ring *ring)
 {
@@ -832,7 +855,7 @@ static int iovnet_rx_ring_alloc(struct iovnet_port *port,
 		/*
 		 * The only consumer, so pages freed in its poll recycle
 		 * directly. The pool may be destroyed only while this NAPI is
-		 * disabled: see iovnet_ring_free_live().
+		 * disabled: see iovnet_rx_pool_destroy().
 		 */
 		.napi = &ring->qvec->napi,
 		.netdev = port->netdev,
@@ -870,8 +893,7 @@ static int iovnet_rx_ring_alloc(struct iovnet_port *port,
 	if (ring->next_to_use != ring->count - 1) {
 		err = -ENOMEM;
 		iovnet_rx_flush(ring);
-		page_pool_destroy(ring->pp);
-		ring->pp = NULL;
+		iovnet_rx_pool_destroy(ring);
 		goto err_desc;
 	}
 	return 0;
@@ -929,35 +951,12 @@ static void iovnet_ring_free(struct iovnet_ring *ring)
 		return;
 	if (ring->pp) {
 		iovnet_rx_flush(ring);
-		page_pool_destroy(ring->pp);
+		iovnet_rx_pool_destroy(ring);
 	}
 	if (ring->desc)
 		dma_free_coherent(ring->dev, ring->size, ring->desc, ring->dma);
 	kvfree(ring->rx_buf);	/* or tx_buf: same pointer */
 	kfree(ring);
-}
-
-/*
- * Free a ring built beside a running datapath (a resize that failed). Its
- * page_pool names the running NAPI, and a pool may only be destroyed while
- * that NAPI is disabled; an interrupt that came meanwhile masked the
- * vector and found NAPI disabled, so poll once to unmask it again.
- */
-static void iovnet_ring_free_live(struct iovnet_ring *ring)
-{
-	struct napi_struct *napi;
-
-	if (!ring || !ring->pp) {
-		iovnet_ring_free(ring);
-		return;
-	}
-	napi = &ring->qvec->napi;
-	napi_disable(napi);
-	iovnet_ring_free(ring);
-	napi_enable(napi);
-	local_bh_disable();
-	napi_schedule(napi);
-	local_bh_enable();
 }
 
 /* Fold a ring's counters into the base; caller holds base_lock */
@@ -1107,7 +1106,7 @@ int iovnet_port_resize(struct iovnet_port *port, u16 tx_count, u16 rx_count)
 err:
 	for (q = 0; q < port->num_queues; q++) {
 		iovnet_ring_free(tx[q]);
-		iovnet_ring_free_live(rx[q]);
+		iovnet_ring_free(rx[q]);
 	}
 	return -ENOMEM;
 }
