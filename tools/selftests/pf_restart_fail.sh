@@ -34,7 +34,8 @@ cleanup() {
 trap cleanup EXIT
 
 fault_load() {
-	local kdir=/lib/modules/$(uname -r)/build
+	local kdir
+	kdir=/lib/modules/$(uname -r)/build
 	module_loaded iovnet_fault && return 0
 	insmod "$FAULT_DIR/iovnet_fault.ko" 2>/dev/null && return 0
 	mkdir -p "$FAULT_DIR" &&
