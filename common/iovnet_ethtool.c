@@ -18,6 +18,7 @@ void iovnet_ethtool_get_ringparam(const struct iovnet_port *port,
 	ring->rx_pending = port->rx_ring_count;
 	ring->tx_pending = port->tx_ring_count;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ethtool_get_ringparam, IOVNET_NS);
 
 /**
  * iovnet_ethtool_set_ringparam() - change the ring sizes
@@ -59,6 +60,7 @@ int iovnet_ethtool_set_ringparam(struct iovnet_port *port,
 	}
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ethtool_set_ringparam, IOVNET_NS);
 
 /**
  * iovnet_ethtool_get_channels() - report the queue pairs
@@ -73,6 +75,7 @@ void iovnet_ethtool_get_channels(const struct iovnet_port *port,
 	ch->max_other = 1;
 	ch->other_count = 1;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ethtool_get_channels, IOVNET_NS);
 
 /**
  * iovnet_ethtool_get_coalesce() - ethtool -c, for PF and VF
@@ -95,6 +98,7 @@ int iovnet_ethtool_get_coalesce(struct net_device *netdev,
 	ec->use_adaptive_rx_coalesce = port->adaptive_itr;
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ethtool_get_coalesce, IOVNET_NS);
 
 /**
  * iovnet_ethtool_set_coalesce() - ethtool -C, for PF and VF
@@ -141,6 +145,7 @@ int iovnet_ethtool_set_coalesce(struct net_device *netdev,
 	iovnet_port_set_itr(port);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ethtool_set_coalesce, IOVNET_NS);
 
 /**
  * iovnet_ethtool_get_tunable() - ethtool --get-tunable, for PF and VF
@@ -160,6 +165,7 @@ int iovnet_ethtool_get_tunable(struct net_device *netdev,
 	*(u32 *)data = port->rx_copybreak;
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ethtool_get_tunable, IOVNET_NS);
 
 /**
  * iovnet_ethtool_set_tunable() - ethtool --set-tunable, for PF and VF
@@ -190,6 +196,7 @@ int iovnet_ethtool_set_tunable(struct net_device *netdev,
 	WRITE_ONCE(port->rx_copybreak, copybreak);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ethtool_set_tunable, IOVNET_NS);
 
 static const char iovnet_ring_stat_names[IOVNET_RING_STATS][ETH_GSTRING_LEN] = {
 	"rx_csum_unnecessary",
@@ -216,6 +223,7 @@ void iovnet_ring_stats_strings(u8 **data)
 	for (i = 0; i < IOVNET_RING_STATS; i++)
 		ethtool_puts(data, iovnet_ring_stat_names[i]);
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ring_stats_strings, IOVNET_NS);
 
 /**
  * iovnet_ring_stats_values() - the datapath counters, summed over rings
@@ -242,3 +250,4 @@ void iovnet_ring_stats_values(struct iovnet_port *port, u64 **data)
 	WARN_ON_ONCE(v - *data != IOVNET_RING_STATS);
 	*data = v;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ring_stats_values, IOVNET_NS);

@@ -158,3 +158,4 @@ void iovnet_port_set_itr(struct iovnet_port *port)
 	if (port->running)
 		iovnet_port_write_itr(port);
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_port_set_itr, IOVNET_NS);

@@ -289,6 +289,7 @@ err:
 	}
 	return -ENOMEM;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_port_resize, IOVNET_NS);
 
 /**
  * iovnet_port_init() - set up the datapath state of a netdev
@@ -318,6 +319,7 @@ void iovnet_port_init(struct iovnet_port *port, struct net_device *netdev,
 	port->rx_copybreak = IOVNET_RX_COPYBREAK_DEF;
 	spin_lock_init(&port->base_lock);
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_port_init, IOVNET_NS);
 
 /**
  * iovnet_port_alloc() - allocate queue vectors, rings and RX buffers
@@ -346,6 +348,7 @@ int iovnet_port_alloc(struct iovnet_port *port)
 	port->allocated = true;
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_port_alloc, IOVNET_NS);
 
 /**
  * iovnet_port_free() - take the datapath apart from wherever it got to
@@ -369,6 +372,7 @@ void iovnet_port_free(struct iovnet_port *port)
 		iovnet_qvec_free(port, q);
 	port->allocated = false;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_port_free, IOVNET_NS);
 
 static int iovnet_ring_wait_enable(struct iovnet_ring *ring, bool on)
 {
@@ -448,6 +452,7 @@ void iovnet_port_configure(struct iovnet_port *port, u32 rx_buf_len)
 	}
 	iovnet_port_write_itr(port);
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_port_configure, IOVNET_NS);
 
 /**
  * iovnet_port_disable() - disable every queue and wait until it is
@@ -474,6 +479,7 @@ void iovnet_port_disable(struct iovnet_port *port)
 	}
 	port->enabled = false;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_port_disable, IOVNET_NS);
 
 /**
  * iovnet_port_request_irqs() - request one interrupt per queue vector
@@ -523,6 +529,7 @@ int iovnet_port_request_irqs(struct iovnet_port *port)
 	port->irqs_held = true;
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_port_request_irqs, IOVNET_NS);
 
 /**
  * iovnet_port_free_irqs() - release the queue vectors' interrupts
@@ -542,6 +549,7 @@ void iovnet_port_free_irqs(struct iovnet_port *port)
 	}
 	port->irqs_held = false;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_port_free_irqs, IOVNET_NS);
 
 /**
  * iovnet_port_eims() - EIMS bits of all queue vectors in use
@@ -554,6 +562,7 @@ u32 iovnet_port_eims(const struct iovnet_port *port)
 	return GENMASK(port->first_qvec_vector + port->num_queues - 1,
 		       port->first_qvec_vector);
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_port_eims, IOVNET_NS);
 
 /**
  * iovnet_port_start() - let traffic flow
@@ -597,6 +606,7 @@ void iovnet_port_start(struct iovnet_port *port)
 	}
 	port->running = true;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_port_start, IOVNET_NS);
 
 /**
  * iovnet_port_stop() - stop traffic and take back every buffer
@@ -637,6 +647,7 @@ void iovnet_port_stop(struct iovnet_port *port)
 	for (q = 0; q < port->num_queues; q++)
 		iovnet_tx_flush(port->qvecs[q]->tx);
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_port_stop, IOVNET_NS);
 
 /**
  * iovnet_port_tx_hung() - is a TX ring no longer completing its work?
@@ -679,3 +690,4 @@ bool iovnet_port_tx_hung(struct iovnet_port *port, unsigned long period)
 	}
 	return hung;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_port_tx_hung, IOVNET_NS);

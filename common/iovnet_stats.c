@@ -86,6 +86,7 @@ void iovnet_port_sum(struct iovnet_port *port, struct iovnet_ring_stats *rx,
 	}
 	spin_unlock_bh(&port->base_lock);
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_port_sum, IOVNET_NS);
 
 /**
  * iovnet_get_stats64() - software counters of every ring, past and present
@@ -108,6 +109,7 @@ void iovnet_get_stats64(struct net_device *netdev,
 	stats->tx_bytes = tx.bytes;
 	stats->tx_dropped = tx.tx.drops;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_get_stats64, IOVNET_NS);
 
 static void iovnet_qstat_rx(const struct iovnet_ring_stats *s,
 			    struct netdev_queue_stats_rx *rx)
@@ -197,6 +199,7 @@ const struct netdev_stat_ops iovnet_stat_ops = {
 	.get_queue_stats_tx = iovnet_get_queue_stats_tx,
 	.get_base_stats = iovnet_get_base_stats,
 };
+EXPORT_SYMBOL_NS_GPL(iovnet_stat_ops, IOVNET_NS);
 
 /* ethtool -S: per-queue counters, after the driver's own */
 
@@ -214,6 +217,7 @@ unsigned int iovnet_queue_stats_count(const struct iovnet_port *port)
 {
 	return 2 * port->num_queues * ARRAY_SIZE(iovnet_queue_stat_names);
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_queue_stats_count, IOVNET_NS);
 
 /**
  * iovnet_queue_stats_strings() - names of the per-queue ethtool statistics
@@ -231,6 +235,7 @@ void iovnet_queue_stats_strings(const struct iovnet_port *port, u8 **data)
 				ethtool_sprintf(data, "%s_queue_%u_%s", dir[d], q,
 						iovnet_queue_stat_names[i]);
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_queue_stats_strings, IOVNET_NS);
 
 /**
  * iovnet_queue_stats_values() - values of the per-queue ethtool statistics
@@ -250,3 +255,4 @@ void iovnet_queue_stats_values(struct iovnet_port *port, u64 **data)
 		}
 	}
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_queue_stats_values, IOVNET_NS);

@@ -374,6 +374,7 @@ drop:
 	u64_stats_update_end(&ring->syncp);
 	return NETDEV_TX_OK;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_start_xmit, IOVNET_NS);
 
 netdev_features_t iovnet_features_check(struct sk_buff *skb,
 					struct net_device *netdev,
@@ -395,6 +396,7 @@ netdev_features_t iovnet_features_check(struct sk_buff *skb,
 
 	return vlan_features_check(skb, features);
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_features_check, IOVNET_NS);
 
 static bool iovnet_rx_alloc(struct iovnet_ring *ring, u16 idx)
 {

@@ -19,6 +19,7 @@
 #include <linux/u64_stats_sync.h>
 #include <net/netdev_queues.h>
 
+#include "compat.h"
 #include "iovnet_regs.h"
 
 #define IOVNET_MAX_QUEUES	IOVNET_PF_MAX_QUEUES
