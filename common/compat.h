@@ -6,19 +6,14 @@
 #ifndef _IOVNET_COMPAT_H_
 #define _IOVNET_COMPAT_H_
 
-#include <linux/compiler.h>
-#include <net/page_pool/types.h>
-
 /*
- * Tie a page_pool to the NAPI instance that recycles into it, after the
- * pool was created. Newer kernels have page_pool_enable_direct_recycling()
- * for this; in 6.12 the pool only ever reads p.napi with READ_ONCE().
- * Call it while @napi is disabled.
+ * IOVNET_NS, the symbol namespace of iovnet_lib's exports for
+ * EXPORT_SYMBOL_NS_GPL() and MODULE_IMPORT_NS(), comes from Kbuild, which
+ * knows the kernel's version: a bare token that those macros stringify up
+ * to 6.12, a string literal from 6.13 on.
  */
-static inline void iovnet_pp_attach_napi(struct page_pool *pool,
-					 struct napi_struct *napi)
-{
-	WRITE_ONCE(pool->p.napi, napi);
-}
+#ifndef IOVNET_NS
+#error "IOVNET_NS is defined by iovnet's Kbuild"
+#endif
 
 #endif /* _IOVNET_COMPAT_H_ */

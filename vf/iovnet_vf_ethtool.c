@@ -86,57 +86,6 @@ static int iovnet_vf_set_channels(struct net_device *netdev,
 	return iovnet_vf_set_queues(vf, ch->combined_count);
 }
 
-/* EITR's interval field holds 13 bits of microseconds */
-#define IOVNET_VF_MAX_ITR_USECS	FIELD_MAX(IOVNET_EITR_INTERVAL)
-
-static int iovnet_vf_get_coalesce(struct net_device *netdev,
-				  struct ethtool_coalesce *ec,
-				  struct kernel_ethtool_coalesce *kec,
-				  struct netlink_ext_ack *extack)
-{
-	struct iovnet_vf *vf = netdev_priv(netdev);
-
-	ec->rx_coalesce_usecs = vf->port.itr_usecs;
-	ec->tx_coalesce_usecs = vf->port.itr_usecs;
-	ec->use_adaptive_rx_coalesce = vf->port.adaptive_itr;
-	return 0;
-}
-
-static int iovnet_vf_set_coalesce(struct net_device *netdev,
-				  struct ethtool_coalesce *ec,
-				  struct kernel_ethtool_coalesce *kec,
-				  struct netlink_ext_ack *extack)
-{
-	struct iovnet_vf *vf = netdev_priv(netdev);
-	struct iovnet_port *port = &vf->port;
-	u32 usecs = ec->rx_coalesce_usecs;
-
-	/* A queue pair shares one vector: the value that changed wins */
-	if (ec->rx_coalesce_usecs == port->itr_usecs) {
-		usecs = ec->tx_coalesce_usecs;
-	} else if (ec->tx_coalesce_usecs != port->itr_usecs &&
-		   ec->tx_coalesce_usecs != ec->rx_coalesce_usecs) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "rx-usecs and tx-usecs share one vector and must match");
-		return -EINVAL;
-	}
-	if (usecs > IOVNET_VF_MAX_ITR_USECS) {
-		NL_SET_ERR_MSG_FMT_MOD(extack, "at most %lu usecs",
-				       IOVNET_VF_MAX_ITR_USECS);
-		return -EINVAL;
-	}
-	/* A fixed interval given on its own turns adaptive moderation off */
-	if (usecs != port->itr_usecs &&
-	    ec->use_adaptive_rx_coalesce == port->adaptive_itr)
-		port->adaptive_itr = false;
-	else
-		port->adaptive_itr = ec->use_adaptive_rx_coalesce;
-	port->itr_usecs = usecs;
-	if (test_bit(IOVNET_VF_RUNNING, vf->state))
-		iovnet_port_set_itr(port);
-	return 0;
-}
-
 /* Driver counters; the per-queue ones follow */
 static const char iovnet_vf_stat_names[][ETH_GSTRING_LEN] = {
 	"tx_timeouts",
@@ -213,8 +162,7 @@ static void iovnet_vf_get_ethtool_stats(struct net_device *netdev,
 }
 
 static const struct ethtool_ops iovnet_vf_ethtool_ops = {
-	.supported_coalesce_params = ETHTOOL_COALESCE_USECS |
-				     ETHTOOL_COALESCE_USE_ADAPTIVE_RX,
+	.supported_coalesce_params = IOVNET_COALESCE_PARAMS,
 	.get_drvinfo		= iovnet_vf_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_link_ksettings	= iovnet_vf_get_link_ksettings,
@@ -222,8 +170,8 @@ static const struct ethtool_ops iovnet_vf_ethtool_ops = {
 	.set_ringparam		= iovnet_vf_set_ringparam,
 	.get_channels		= iovnet_vf_get_channels,
 	.set_channels		= iovnet_vf_set_channels,
-	.get_coalesce		= iovnet_vf_get_coalesce,
-	.set_coalesce		= iovnet_vf_set_coalesce,
+	.get_coalesce		= iovnet_ethtool_get_coalesce,
+	.set_coalesce		= iovnet_ethtool_set_coalesce,
 	.get_tunable		= iovnet_ethtool_get_tunable,
 	.set_tunable		= iovnet_ethtool_set_tunable,
 	.get_sset_count		= iovnet_vf_get_sset_count,

@@ -335,3 +335,4 @@ module_pci_driver(iovnet_vf_driver);
 
 MODULE_DESCRIPTION("Intel 82576 SR-IOV virtual function driver");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(IOVNET_NS);

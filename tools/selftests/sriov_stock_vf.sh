@@ -141,7 +141,7 @@ check "PF down/up: the PF reaches the partner" wait_ping 20
 # its VTIVAR when it lets go, our PF the VF's IVAR on the VF's reset.
 # igbvf then serves VF 1's RX queue on its vector 1: IVAR(1) (dump word
 # 15) byte 0 = valid | (24 - 3 * 1 - 1).
-insmod "$VF_KO" 2>/dev/null
+iovnet_insmod "$VF_KO" 2>/dev/null
 ip -n t1 link set "$VF1" netns 1
 handover() {
 	local ours

@@ -32,7 +32,7 @@ CELL=ours+ours
 
 check "2 VFs enabled, none bound" vfs_enable 2
 ip link set "$PF_IF" vf 0 mac $MAC0
-check "insmod iovnet_vf" insmod "$VF_KO"
+check "insmod iovnet_vf" iovnet_insmod "$VF_KO"
 VF0=$(vf_bind 0 iovnet_vf) && VF1=$(vf_bind 1 iovnet_vf)
 check "iovnet_vf binds VF 0 and VF 1 ($VF0, $VF1)" test -n "$VF0" -a -n "$VF1"
 mcheck $CELL mac "VF 0 has the administrative MAC" \

@@ -37,8 +37,8 @@ check "stock igb drives the PF" \
 pf_up || { echo "Bail out! PF has no carrier"; exit 1; }
 check "2 VFs enabled, none bound" vfs_enable 2
 ip link set "$PF_IF" vf 0 mac $MAC0
-check "insmod iovnet_vf alone (no other module of ours)" \
-	sh -c "insmod $VF_KO && ! lsmod | grep -q '^iovnet_pf '"
+check "insmod iovnet_vf with iovnet_lib only (no iovnet_pf)" \
+	eval 'iovnet_insmod "$VF_KO" && ! lsmod | grep -q "^iovnet_pf "'
 check "no module parameters" test ! -d /sys/module/iovnet_vf/parameters
 
 VF0=$(vf_bind 0 iovnet_vf) && VF1=$(vf_bind 1 iovnet_vf)
