@@ -59,10 +59,15 @@ static int iovnet_vf_set_ringparam(struct net_device *netdev,
 				   struct netlink_ext_ack *extack)
 {
 	struct iovnet_vf *vf = netdev_priv(netdev);
+	int err;
 
-	return iovnet_ethtool_set_ringparam(&vf->port, ring,
-					    test_bit(IOVNET_VF_RUNNING,
-						     vf->state), extack);
+	/* The service task looks at the rings under mbx_lock, not RTNL */
+	mutex_lock(&vf->mbx_lock);
+	err = iovnet_ethtool_set_ringparam(&vf->port, ring,
+					   test_bit(IOVNET_VF_RUNNING,
+						    vf->state), extack);
+	mutex_unlock(&vf->mbx_lock);
+	return err;
 }
 
 static void iovnet_vf_get_channels(struct net_device *netdev,
