@@ -14,6 +14,10 @@ static void iovnet_vf_get_drvinfo(struct net_device *netdev,
 
 	strscpy(info->driver, IOVNET_VF_DRV_NAME, sizeof(info->driver));
 	strscpy(info->bus_info, pci_name(vf->pdev), sizeof(info->bus_info));
+	/* The PF is our firmware: what it speaks and granted (0: stock) */
+	snprintf(info->fw_version, sizeof(info->fw_version),
+		 "mbx %u caps %#x", READ_ONCE(vf->pf_version),
+		 READ_ONCE(vf->pf_caps));
 }
 
 /* The VF has no PHY: it reports what the PF (or the shared STATUS) says */

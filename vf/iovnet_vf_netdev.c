@@ -649,6 +649,7 @@ static int iovnet_vf_handshake(struct iovnet_vf *vf)
 	if (!err) {
 		iovnet_vf_take_caps(vf, &msg);
 	} else if (iovnet_vf_mbx_nacked(err)) {
+		vf->pf_version = 0;
 		vf->pf_caps = 0;
 		vf->pf_max_frame = IOVNET_MBX_MAX_FRAME;
 	} else {
