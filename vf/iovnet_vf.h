@@ -44,7 +44,8 @@
  * round trips, which can sleep for the mailbox timeout (2 s) when the PF
  * does not answer, so nothing that holds it takes RTNL, and the work that
  * runs on its own (service task, recovery, rx_mode_task) holds RTNL only
- * for netdev state and never across a round trip: RTNL users elsewhere, and
+ * for netdev state and never across a round trip, nor while it waits for
+ * mbx_lock (the recovery drops RTNL to wait): RTNL users elsewhere, and
  * the PF driver in the same kernel (which takes RTNL for its resets and
  * VF removal), never wait behind our mailbox.
  *

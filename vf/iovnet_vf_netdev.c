@@ -717,6 +717,22 @@ int iovnet_vf_probe_handshake(struct iovnet_vf *vf)
 	return err;
 }
 
+/*
+ * RTNL and then mbx_lock, without holding RTNL while mbx_lock is busy with
+ * a round trip (the rx_mode work's, say): wait for it with RTNL dropped.
+ */
+static void iovnet_vf_lock_both(struct iovnet_vf *vf)
+{
+	for (;;) {
+		rtnl_lock();
+		if (mutex_trylock(&vf->mbx_lock))
+			return;
+		rtnl_unlock();
+		mutex_lock(&vf->mbx_lock);
+		mutex_unlock(&vf->mbx_lock);
+	}
+}
+
 /**
  * iovnet_vf_recover() - take the VF down, redo the handshake, come back
  * @vf: the VF, with a recovery requested; from the service task, without
@@ -735,8 +751,7 @@ void iovnet_vf_recover(struct iovnet_vf *vf)
 	bool learnt;
 	int err;
 
-	rtnl_lock();
-	mutex_lock(&vf->mbx_lock);
+	iovnet_vf_lock_both(vf);
 	iovnet_vf_datapath_down(vf);
 	clear_bit(IOVNET_VF_RESET_REQUESTED, vf->state);
 	clear_bit(IOVNET_VF_RESYNC, vf->state);
@@ -749,8 +764,7 @@ void iovnet_vf_recover(struct iovnet_vf *vf)
 	err = iovnet_vf_handshake(vf);
 	mutex_unlock(&vf->mbx_lock);
 
-	rtnl_lock();
-	mutex_lock(&vf->mbx_lock);
+	iovnet_vf_lock_both(vf);
 	clear_bit(IOVNET_VF_RECOVERING, vf->state);
 	learnt = !err;
 	if (!err && test_bit(IOVNET_VF_RESYNC, vf->state)) {
