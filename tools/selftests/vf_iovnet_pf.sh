@@ -223,8 +223,10 @@ dmesg_mark
 vlan_quota() {	# VLANs on VF 1 until the PF refuses one: ENOSPC, named
 	local vid err
 	for vid in $(seq 200 263); do
-		err=$(tns t1 ip link add link "$VF1" name "v$vid" type vlan id "$vid" 2>&1) &&
+		if err=$(tns t1 ip link add link "$VF1" name "v$vid" type vlan id "$vid" 2>&1); then
+			VLANS_MADE="$VLANS_MADE v$vid"
 			continue
+		fi
 		ktap_info "VF 1: VLAN $vid refused after $((vid - 200)): $err"
 		echo "$err" | grep -q "No space left on device" &&
 			dmesg | tail -n "+$DMESG_MARK" | grep -q "no VLAN filter left"
@@ -233,10 +235,11 @@ vlan_quota() {	# VLANs on VF 1 until the PF refuses one: ENOSPC, named
 	ktap_info "VF 1: 64 VLANs and no refusal"
 	return 1
 }
+VLANS_MADE=
 vlans_del() {
-	local vid
-	for vid in $(seq 200 263); do
-		tns t1 ip link del "v$vid" 2>/dev/null
+	local v
+	for v in $VLANS_MADE; do
+		tns t1 ip link del "$v"
 	done
 }
 mac_in_use() {	# VF 0's MAC on VF 1: EADDRINUSE, named, VF 1 keeps its own
