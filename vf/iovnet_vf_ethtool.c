@@ -16,7 +16,7 @@ static void iovnet_vf_get_drvinfo(struct net_device *netdev,
 	strscpy(info->bus_info, pci_name(vf->pdev), sizeof(info->bus_info));
 	/* The PF is our firmware: what it speaks and granted (0: stock) */
 	snprintf(info->fw_version, sizeof(info->fw_version),
-		 "mbx %u caps %#x", READ_ONCE(vf->pf_version),
+		 "mbx %u caps 0x%x", READ_ONCE(vf->pf_version),
 		 READ_ONCE(vf->pf_caps));
 }
 

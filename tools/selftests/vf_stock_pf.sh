@@ -77,8 +77,8 @@ ks_ok() {
 }
 check "ethtool: 1000Mb/s from the PF's STATUS, link detected" ks_ok
 # No extensions from a stock PF, so no status codes (refusals stay EPERM)
-check "stock PF: ethtool -i firmware-version \"mbx 0 caps 0\" (no extensions)" \
-	sh -c "ip netns exec t0 ethtool -i $VF0 | grep -qx 'firmware-version: mbx 0 caps 0'"
+check "stock PF: ethtool -i firmware-version \"mbx 0 caps 0x0\" (no extensions)" \
+	sh -c "ip netns exec t0 ethtool -i $VF0 | grep -qx 'firmware-version: mbx 0 caps 0x0'"
 
 check "VF 0 -> link partner: first ping within 20 s" \
 	wait_for 20 tping t0 -c 1 -W 1 "$PEER_IP"
