@@ -14,6 +14,10 @@ static void iovnet_vf_get_drvinfo(struct net_device *netdev,
 
 	strscpy(info->driver, IOVNET_VF_DRV_NAME, sizeof(info->driver));
 	strscpy(info->bus_info, pci_name(vf->pdev), sizeof(info->bus_info));
+	/* The PF is our firmware: what it speaks and granted (0: stock) */
+	snprintf(info->fw_version, sizeof(info->fw_version),
+		 "mbx %u caps 0x%x", READ_ONCE(vf->pf_version),
+		 READ_ONCE(vf->pf_caps));
 }
 
 /* The VF has no PHY: it reports what the PF (or the shared STATUS) says */
@@ -59,10 +63,15 @@ static int iovnet_vf_set_ringparam(struct net_device *netdev,
 				   struct netlink_ext_ack *extack)
 {
 	struct iovnet_vf *vf = netdev_priv(netdev);
+	int err;
 
-	return iovnet_ethtool_set_ringparam(&vf->port, ring,
-					    test_bit(IOVNET_VF_RUNNING,
-						     vf->state), extack);
+	/* The service task looks at the rings under mbx_lock, not RTNL */
+	mutex_lock(&vf->mbx_lock);
+	err = iovnet_ethtool_set_ringparam(&vf->port, ring,
+					   test_bit(IOVNET_VF_RUNNING,
+						    vf->state), extack);
+	mutex_unlock(&vf->mbx_lock);
+	return err;
 }
 
 static void iovnet_vf_get_channels(struct net_device *netdev,

@@ -151,7 +151,7 @@ static void iovnet_vf_service_task(struct work_struct *work)
 	iovnet_vf_mbx_poll(vf);
 	iovnet_vf_update_hw_stats(vf);
 
-	rtnl_lock();
+	/* Takes RTNL itself, and only around netdev changes */
 	if (test_bit(IOVNET_VF_RESET_REQUESTED, vf->state)) {
 		if (time_after_eq(jiffies, vf->retry_at))
 			iovnet_vf_recover(vf);
@@ -159,6 +159,9 @@ static void iovnet_vf_service_task(struct work_struct *work)
 		    time_before(vf->retry_at, jiffies + next))
 			next = max_t(long, vf->retry_at - jiffies, 1);
 	}
+
+	/* Carrier and TX queue state need no RTNL; mbx_lock orders the datapath */
+	mutex_lock(&vf->mbx_lock);
 	if (test_and_clear_bit(IOVNET_VF_LINK_QUERY, vf->state))
 		iovnet_vf_query_link(vf);
 	iovnet_vf_link_update(vf);
@@ -168,7 +171,7 @@ static void iovnet_vf_service_task(struct work_struct *work)
 		netdev_warn(vf->netdev, "TX completions stopped, resetting\n");
 		iovnet_vf_request_reset(vf, "TX completions stopped");
 	}
-	rtnl_unlock();
+	mutex_unlock(&vf->mbx_lock);
 
 	iovnet_vf_service_schedule(vf, next);
 }
@@ -206,15 +209,11 @@ static int iovnet_vf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_free;
 
 	/* A PF still resetting is no reason to fail: the service task retries */
-	rtnl_lock();
-	err = iovnet_vf_handshake(vf);
-	rtnl_unlock();
+	err = iovnet_vf_probe_handshake(vf);
 	if (err) {
 		dev_info(&pdev->dev, "PF not ready (%d, mailbox %#x), will retry\n",
 			 err, vf->mbx_last);
 		iovnet_vf_request_reset(vf, "a PF not ready at probe");
-		if (!is_valid_ether_addr(netdev->dev_addr))
-			eth_hw_addr_random(netdev);
 	}
 
 	err = register_netdev(netdev);
@@ -298,10 +297,12 @@ static void iovnet_vf_reset_prepare(struct pci_dev *pdev)
 	cancel_delayed_work_sync(&vf->service_task);
 	cancel_work_sync(&vf->rx_mode_task);
 	rtnl_lock();
+	mutex_lock(&vf->mbx_lock);
 	iovnet_vf_datapath_down(vf);
+	WRITE_ONCE(vf->cts, false);
+	mutex_unlock(&vf->mbx_lock);
 	rtnl_unlock();
 	iovnet_vf_irq_disable(vf);
-	WRITE_ONCE(vf->cts, false);
 }
 
 static void iovnet_vf_reset_done(struct pci_dev *pdev)

@@ -27,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ktap_header 39
+ktap_header 40
 
 MAC0=02:00:00:00:00:30 MAC1B=02:00:00:00:00:31 NEW0=02:00:00:00:00:32
 CELL=igb+ours
@@ -76,6 +76,9 @@ ks_ok() {
 	grep -q 'Speed: 1000Mb/s' <<<"$ks" && grep -q 'Link detected: yes' <<<"$ks"
 }
 check "ethtool: 1000Mb/s from the PF's STATUS, link detected" ks_ok
+# No extensions from a stock PF, so no status codes (refusals stay EPERM)
+check "stock PF: ethtool -i firmware-version \"mbx 0 caps 0x0\" (no extensions)" \
+	sh -c "ip netns exec t0 ethtool -i $VF0 | grep -qx 'firmware-version: mbx 0 caps 0x0'"
 
 check "VF 0 -> link partner: first ping within 20 s" \
 	wait_for 20 tping t0 -c 1 -W 1 "$PEER_IP"
