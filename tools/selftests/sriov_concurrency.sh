@@ -8,7 +8,7 @@
 # KASAN: a use-after-free that corrupts nothing visible passes here; the
 # debug-kernel lane is where it shows).
 #
-# Phase 1 (CONC_SECS, default 60 s), in parallel:
+# Phase 1 (CONC_SECS, default 45 s), in parallel:
 #   knobs    ip link set PF vf N mac/vlan/trust/spoofchk/state/max_tx_rate,
 #            random VF and knob: ndo_set_vf_* against pf->vfs being replaced
 #            by the numvfs cycle, and against the mailbox work (vf_lock)
@@ -31,7 +31,7 @@
 #   flood and the readers go on; afterwards ip link show must report, for
 #   every VF, the admin's last setting of every knob (lost updates: FLR or
 #   mailbox work overwriting what the admin set)
-# Phase 3 (RMMOD_ROUNDS, default 3): rmmod iovnet_pf while a loop sets
+# Phase 3 (RMMOD_ROUNDS, default 2): rmmod iovnet_pf while a loop sets
 #   "vf 0 trust on/off" and VF 6 floods its mailbox: sriov_remove frees
 #   pf->vfs while ndo_set_vf_trust may hold a pointer into it (UAF).
 #   rmmod must return, the module must go, the next insmod must work.
@@ -43,9 +43,10 @@
 
 . "$(dirname "$0")/lib.sh"
 
-CONC_SECS=${CONC_SECS:-60}
-RMMOD_ROUNDS=${RMMOD_ROUNDS:-3}
+CONC_SECS=${CONC_SECS:-45}
+RMMOD_ROUNDS=${RMMOD_ROUNDS:-2}
 CMD_TMO=${CMD_TMO:-30}		# one ip/ethtool command (a hang if longer)
+BATCH_TMO=${BATCH_TMO:-120}	# one ip -batch of 50 or 100 VF settings
 NUMVFS_TMO=${NUMVFS_TMO:-90}	# one sriov_numvfs write (7 VFs under TCG)
 MBX=/tmp/mbx_client_conc
 WORK=$(mktemp -d /tmp/sriov_concurrency.XXXXXX)
@@ -92,24 +93,44 @@ cc_running() { [ ! -e "$WORK/stop" ]; }
 
 # --- the loops ----------------------------------------------------------------
 
-# A random knob on a random VF; with RECORD, what succeeded is kept in
-# $WORK/cfg.VF.KNOB (phase 2). VF v's MACs are 02:00:00:cc:0v:XX, so two
-# VFs never collide.
-loop_knobs() {	# [RECORD]
-	local rec=${1:-} vf k val
+# A random knob on a random VF: "ip link set PF vf N KNOB VALUE" arguments
+# in $KNOB_ARGS, the knob and value in $KNOB and $VAL. VF v's MACs are
+# 02:00:00:cc:0v:XX, so two VFs never collide.
+cc_random_knob() {
+	local states=(auto enable disable) onoff=(off on) vf
+	vf=$((RANDOM % 7))
+	case $((RANDOM % 6)) in
+	0) KNOB=mac; printf -v VAL '02:00:00:cc:%02x:%02x' "$vf" $((RANDOM % 256)) ;;
+	1) KNOB=vlan VAL=$((RANDOM % 3 ? RANDOM % 4094 + 1 : 0)) ;;
+	2) KNOB=trust VAL=${onoff[RANDOM % 2]} ;;
+	3) KNOB=spoofchk VAL=${onoff[RANDOM % 2]} ;;
+	4) KNOB=state VAL=${states[RANDOM % 3]} ;;
+	*) KNOB=max_tx_rate VAL=$((RANDOM % 2 ? RANDOM % 1000 + 1 : 0)) ;;
+	esac
+	KNOB_VF=$vf
+}
+
+# Phase 1: batches of 50 random knob changes, one ip process each (-force:
+# go on after an error), so the requests come back to back even under TCG
+loop_knobs() {
+	local _
 	while cc_running; do
-		vf=$((RANDOM % 7))
-		case $((RANDOM % 6)) in
-		0) k=mac val=$(printf '02:00:00:cc:%02x:%02x' "$vf" $((RANDOM % 256))) ;;
-		1) k=vlan val=$((RANDOM % 3 ? RANDOM % 4094 + 1 : 0)) ;;
-		2) k=trust val=$( ((RANDOM % 2)) && echo on || echo off) ;;
-		3) k=spoofchk val=$( ((RANDOM % 2)) && echo on || echo off) ;;
-		4) k=state val=$(echo auto enable disable | cut -d' ' -f$((RANDOM % 3 + 1))) ;;
-		*) k=max_tx_rate val=$((RANDOM % 2 ? RANDOM % 1000 + 1 : 0)) ;;
-		esac
-		if cc_cmd knobs "$CMD_TMO" ip link set "$PF_IF" vf "$vf" "$k" "$val" &&
-		   [ -n "$rec" ]; then
-			echo "$val" > "$WORK/cfg.$vf.$k"
+		: > "$WORK/knobs.batch"
+		for _ in $(seq 1 50); do
+			cc_random_knob
+			echo "link set $PF_IF vf $KNOB_VF $KNOB $VAL" >> "$WORK/knobs.batch"
+		done
+		cc_cmd knobs "$BATCH_TMO" ip -force -batch "$WORK/knobs.batch"
+	done
+}
+
+# Phase 2: one command at a time; what succeeded is kept in
+# $WORK/cfg.VF.KNOB
+loop_knobs_record() {
+	while cc_running; do
+		cc_random_knob
+		if cc_cmd knobs "$CMD_TMO" ip link set "$PF_IF" vf "$KNOB_VF" "$KNOB" "$VAL"; then
+			echo "$VAL" > "$WORK/cfg.$KNOB_VF.$KNOB"
 		fi
 	done
 }
@@ -181,21 +202,25 @@ cc_start() {	# LOOP [ARGS...]
 # Stop the loops and wait for them, at most SECONDS: a loop still there
 # is stuck in a command that timeout could not kill (a kernel hang)
 cc_stop() {	# SECONDS
-	local pid deadline=$((SECONDS + $1)) left=0
+	local f pid deadline=$((SECONDS + $1)) left=
 	touch "$WORK/stop"
-	for pid in $(cat "$WORK"/*.pid 2>/dev/null); do
+	for f in "$WORK"/*.pid; do
+		[ -e "$f" ] || continue
+		pid=$(cat "$f")
 		while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
-			wait_for 1 sh -c "! kill -0 $pid" 2>/dev/null
+			wait_for 1 sh -c "! kill -0 $pid"
 		done
 		if kill -0 "$pid" 2>/dev/null; then
-			left=$((left + 1))
+			left+=" $(basename "$f" .pid)"
 			kill "$pid" 2>/dev/null
 		else
 			wait "$pid" 2>/dev/null
 		fi
 	done
 	rm -f "$WORK"/*.pid
-	[ "$left" -eq 0 ]
+	[ -z "$left" ] && return 0
+	ktap_info "loops still running after ${1}s:$left"
+	return 1
 }
 
 cc_count() { [ -e "$WORK/$1.n" ] && wc -l < "$WORK/$1.n" || echo 0; }
@@ -245,7 +270,7 @@ check "PF up, iovnet_vf loaded, 7 VFs" setup
 dmesg_mark
 
 # --- phase 1 ---------------------------------------------------------------------
-ktap_info "phase 1: everything at once for ${CONC_SECS}s"
+ktap_info "phase 1: everything at once for ${CONC_SECS}s (at ${SECONDS}s)"
 cc_reset_counts
 for l in $LOOPS; do
 	cc_start "$l"
@@ -260,6 +285,7 @@ cc_loop_died() {
 }
 wait_for "$CONC_SECS" cc_loop_died && ktap_info "a loop died early"
 check "phase 1: every loop stopped within 120 s of being told (no stuck command)" cc_stop 120
+ktap_info "phase 1 loops stopped at ${SECONDS}s"
 for l in $LOOPS; do
 	check "phase 1: $l: ran, no command timed out" no_hang "$l"
 done
@@ -268,9 +294,9 @@ check "phase 1: PF <-> peer ping afterwards (within 10 s)" wait_ping 10
 
 # --- phase 2 ---------------------------------------------------------------------
 P2=$((CONC_SECS / 3 > 10 ? CONC_SECS / 3 : 10))
-ktap_info "phase 2: knobs recorded for ${P2}s under FLRs, rebinds, flood, readers"
+ktap_info "phase 2: knobs recorded for ${P2}s under FLRs, rebinds, flood, readers (at ${SECONDS}s)"
 cc_reset_counts
-cc_start knobs record
+cc_start knobs_record
 cc_start flr
 cc_start mbx
 cc_start readers
@@ -316,31 +342,40 @@ all_cfg() {
 check "phase 2: ip link show reports the admin's last setting of every knob, every VF" all_cfg
 
 # --- phase 3 ---------------------------------------------------------------------
-ktap_info "phase 3: rmmod iovnet_pf against vf 0 trust on/off and a flooding VF 6"
+ktap_info "phase 3: rmmod iovnet_pf against vf 0 trust on/off and a flooding VF 6 (at ${SECONDS}s)"
 
+# 100 trust changes of VF 0 per ip process: as many ndo_set_vf_trust calls
+# as possible while rmmod frees pf->vfs
 loop_trust() {
+	local _
+	for _ in $(seq 1 50); do
+		echo "link set $PF_IF vf 0 trust on"
+		echo "link set $PF_IF vf 0 trust off"
+	done > "$WORK/trust.batch"
 	while cc_running; do
-		cc_cmd trust "$CMD_TMO" ip link set "$PF_IF" vf 0 trust on
-		cc_cmd trust "$CMD_TMO" ip link set "$PF_IF" vf 0 trust off
+		cc_cmd trust "$BATCH_TMO" ip -force -batch "$WORK/trust.batch"
 	done
 }
 rmmod_race() {
-	local r t0 ms fails=0
+	local r rc t0 ms stopped fails=0
 	for r in $(seq 1 "$RMMOD_ROUNDS"); do
 		cc_settle || { ktap_info "round $r: PF did not settle"; return 1; }
 		cc_reset_counts
 		cc_start trust
 		cc_start mbx
-		# both loops under way: some trust commands and a flood started
-		wait_for 20 sh -c "[ \$(cat $WORK/trust.n 2>/dev/null | wc -l) -ge 4 ]"
+		# both loops under way: a first batch of 100 trust changes done
+		wait_for 20 sh -c "[ \$(cat $WORK/trust.n 2>/dev/null | wc -l) -ge 1 ]"
 		t0=$(date +%s%N)
 		timeout -k 5 120 rmmod iovnet_pf
-		r=$?
+		rc=$?
 		ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-		cc_stop 60 || fails=$((fails + 1))
-		ktap_info "round: rmmod rc=$r in $ms ms; trust commands $(cc_count trust)," \
-			"timed out $(cc_hangs trust)"
-		[ "$r" -eq 0 ] && ! module_loaded iovnet_pf &&
+		stopped=yes
+		cc_stop 60 || { stopped=no; fails=$((fails + 1)); }
+		ktap_info "round $r: rmmod rc=$rc in $ms ms, module" \
+			"$(module_loaded iovnet_pf && echo still loaded || echo gone);" \
+			"trust batches $(cc_count trust), timed out $(cc_hangs trust);" \
+			"loops stopped: $stopped"
+		[ "$rc" -eq 0 ] && ! module_loaded iovnet_pf &&
 			[ "$(cc_hangs trust)" -eq 0 ] || fails=$((fails + 1))
 	done
 	[ "$fails" -eq 0 ]
