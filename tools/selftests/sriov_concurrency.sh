@@ -47,6 +47,7 @@ CONC_SECS=${CONC_SECS:-45}
 RMMOD_ROUNDS=${RMMOD_ROUNDS:-2}
 CMD_TMO=${CMD_TMO:-30}		# one ip/ethtool command (a hang if longer)
 BATCH_TMO=${BATCH_TMO:-120}	# one ip -batch of 50 or 100 VF settings
+SLOW_SECS=${SLOW_SECS:-10}	# a command this slow is reported (not failed)
 NUMVFS_TMO=${NUMVFS_TMO:-90}	# one sriov_numvfs write (7 VFs under TCG)
 MBX=/tmp/mbx_client_conc
 WORK=$(mktemp -d /tmp/sriov_concurrency.XXXXXX)
@@ -70,16 +71,21 @@ cc_cleanup() {
 }
 trap cc_cleanup EXIT
 
-# One bounded command of loop LOOP: counted; a timeout is a hang
+# One bounded command of loop LOOP: counted; a timeout is a hang; one that
+# took longer than SLOW_SECS is logged with its time in LOOP.slow
 cc_cmd() {	# LOOP SECONDS CMD...
-	local loop=$1 tmo=$2 rc
+	local loop=$1 tmo=$2 rc t0 ms
 	shift 2
+	t0=$(date +%s%N)
 	timeout -k 5 "$tmo" "$@" >/dev/null 2>&1
 	rc=$?
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 	echo >> "$WORK/$loop.n"
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		echo "$(date +%T) $*" >> "$WORK/$loop.hang"
 	fi
+	[ "$ms" -gt $((SLOW_SECS * 1000)) ] &&
+		echo "$(date +%T) ${ms} ms rc=$rc: $*" >> "$WORK/$loop.slow"
 	return "$rc"
 }
 
@@ -226,10 +232,12 @@ cc_stop() {	# SECONDS
 cc_count() { [ -e "$WORK/$1.n" ] && wc -l < "$WORK/$1.n" || echo 0; }
 cc_hangs() { [ -e "$WORK/$1.hang" ] && wc -l < "$WORK/$1.hang" || echo 0; }
 
-cc_reset_counts() { rm -f "$WORK"/*.n "$WORK"/*.hang "$WORK"/cfg.* "$WORK/stop"; }
+cc_reset_counts() { rm -f "$WORK"/*.n "$WORK"/*.hang "$WORK"/*.slow "$WORK"/cfg.* "$WORK/stop"; }
 
 no_hang() {	# LOOP
 	local h
+	[ -e "$WORK/$1.slow" ] &&
+		ktap_info "$1: slow: $(head -3 "$WORK/$1.slow" | tr '\n' ';')"
 	h=$(cc_hangs "$1")
 	ktap_info "$1: $(cc_count "$1") commands, $h timed out"
 	[ "$h" -eq 0 ] || { ktap_info "$(head -3 "$WORK/$1.hang" | tr '\n' ';')"; return 1; }
@@ -369,8 +377,11 @@ rmmod_race() {
 		timeout -k 5 120 rmmod iovnet_pf
 		rc=$?
 		ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+		# a batch under way is bounded by BATCH_TMO: wait for it
 		stopped=yes
-		cc_stop 60 || { stopped=no; fails=$((fails + 1)); }
+		cc_stop $((BATCH_TMO + 15)) || { stopped=no; fails=$((fails + 1)); }
+		[ -e "$WORK/trust.slow" ] &&
+			ktap_info "slow trust batches: $(tr '\n' ';' < "$WORK/trust.slow")"
 		ktap_info "round $r: rmmod rc=$rc in $ms ms, module" \
 			"$(module_loaded iovnet_pf && echo still loaded || echo gone);" \
 			"trust batches $(cc_count trust), timed out $(cc_hangs trust);" \
