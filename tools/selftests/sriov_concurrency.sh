@@ -31,7 +31,7 @@
 #   flood and the readers go on; afterwards ip link show must report, for
 #   every VF, the admin's last setting of every knob (lost updates: FLR or
 #   mailbox work overwriting what the admin set)
-# Phase 3 (RMMOD_ROUNDS, default 2): rmmod iovnet_pf while a loop sets
+# Phase 3 (RMMOD_ROUNDS, default 1): rmmod iovnet_pf while a loop sets
 #   "vf 0 trust on/off" and VF 6 floods its mailbox: sriov_remove frees
 #   pf->vfs while ndo_set_vf_trust may hold a pointer into it (UAF).
 #   rmmod must return, the module must go, the next insmod must work.
@@ -44,9 +44,9 @@
 . "$(dirname "$0")/lib.sh"
 
 CONC_SECS=${CONC_SECS:-45}
-RMMOD_ROUNDS=${RMMOD_ROUNDS:-2}
+RMMOD_ROUNDS=${RMMOD_ROUNDS:-1}
 CMD_TMO=${CMD_TMO:-30}		# one ip/ethtool command (a hang if longer)
-BATCH_TMO=${BATCH_TMO:-120}	# one ip -batch of 50 or 100 VF settings
+BATCH_TMO=${BATCH_TMO:-60}	# one ip -batch of 50 or 100 VF settings (< 20 s)
 SLOW_SECS=${SLOW_SECS:-10}	# a command this slow is reported (not failed)
 NUMVFS_TMO=${NUMVFS_TMO:-90}	# one sriov_numvfs write (7 VFs under TCG)
 MBX=/tmp/mbx_client_conc
@@ -365,7 +365,7 @@ loop_trust() {
 	done
 }
 rmmod_race() {
-	local r rc t0 ms stopped fails=0
+	local r rc t0 ms p stopped fails=0
 	for r in $(seq 1 "$RMMOD_ROUNDS"); do
 		cc_settle || { ktap_info "round $r: PF did not settle"; return 1; }
 		cc_reset_counts
@@ -377,6 +377,17 @@ rmmod_race() {
 		timeout -k 5 120 rmmod iovnet_pf
 		rc=$?
 		ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+		touch "$WORK/stop"	# no new batch from here on
+		# A batch under way ends within seconds once the PF is gone;
+		# one still there after 20 s: where it waits (kernel side)
+		if ! wait_for 20 sh -c '! pgrep -x ip >/dev/null'; then
+			for p in $(pgrep -x ip); do
+				ktap_info "ip $p still running after rmmod: state" \
+					"$(awk '/^State/ {print $2}' "/proc/$p/status" 2>/dev/null)," \
+					"wchan $(cat "/proc/$p/wchan" 2>/dev/null);" \
+					"stack: $(tr '\n' ' ' < "/proc/$p/stack" 2>/dev/null | cut -c1-300)"
+			done
+		fi
 		# a batch under way is bounded by BATCH_TMO: wait for it
 		stopped=yes
 		cc_stop $((BATCH_TMO + 15)) || { stopped=no; fails=$((fails + 1)); }
