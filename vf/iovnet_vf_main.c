@@ -216,10 +216,13 @@ static int iovnet_vf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		iovnet_vf_request_reset(vf, "a PF not ready at probe");
 	}
 
+	/* Ready for ndo_open before the netdev can be seen */
+	netif_carrier_off(netdev);
 	err = register_netdev(netdev);
 	if (err)
 		goto err_irq;
-	netif_carrier_off(netdev);
+	/* What PCI error recovery restores */
+	pci_save_state(pdev);
 
 	clear_bit(IOVNET_VF_REMOVING, vf->state);
 	iovnet_vf_service_schedule(vf, 0);
@@ -313,7 +316,38 @@ static void iovnet_vf_reset_done(struct pci_dev *pdev)
 	iovnet_vf_request_reset(vf, "a function level reset");
 }
 
+/*
+ * PCI error recovery (AER) below the PF's port: stop as for an FLR, and
+ * start over with a new handshake once the PF is back.
+ */
+static pci_ers_result_t iovnet_vf_io_error_detected(struct pci_dev *pdev,
+						    pci_channel_state_t state)
+{
+	iovnet_vf_reset_prepare(pdev);
+	if (state == pci_channel_io_perm_failure)
+		return PCI_ERS_RESULT_DISCONNECT;
+	return PCI_ERS_RESULT_NEED_RESET;
+}
+
+static pci_ers_result_t iovnet_vf_io_slot_reset(struct pci_dev *pdev)
+{
+	pci_restore_state(pdev);
+	pci_save_state(pdev);
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+static void iovnet_vf_io_resume(struct pci_dev *pdev)
+{
+	struct iovnet_vf *vf = pci_get_drvdata(pdev);
+
+	clear_bit(IOVNET_VF_REMOVING, vf->state);
+	iovnet_vf_request_reset(vf, "PCI error recovery");
+}
+
 static const struct pci_error_handlers iovnet_vf_err_handler = {
+	.error_detected	= iovnet_vf_io_error_detected,
+	.slot_reset	= iovnet_vf_io_slot_reset,
+	.resume		= iovnet_vf_io_resume,
 	.reset_prepare	= iovnet_vf_reset_prepare,
 	.reset_done	= iovnet_vf_reset_done,
 };

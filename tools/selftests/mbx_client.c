@@ -249,6 +249,9 @@ static bool msg_well_formed(const uint32_t *msg)
 			return true;
 		if (info != IOVNET_MBX_MAC_PRIMARY && info != IOVNET_MBX_MAC_FILTER_ADD)
 			return false;
+		/* All zeros: the VF lets its primary address go */
+		if (info == IOVNET_MBX_MAC_PRIMARY && !msg[1] && !(msg[2] & 0xffff))
+			return true;
 		return mac_valid(msg);
 	case IOVNET_MBX_SET_MULTICAST:
 		if (info > IOVNET_MBX_MAX_MC_HASHES)
@@ -523,10 +526,11 @@ static enum expect gen_bad(uint32_t *msg)
 		msg[0] = MSG(IOVNET_MBX_SET_MAC, rnd_range(3, 255));
 		put_mac(msg, (const uint8_t[]){ 0x02, 0, 0, 0, 0xee, 1 });
 		break;
-	case 3:
-		msg[0] = MSG(IOVNET_MBX_SET_MAC, rnd() & 1 ? IOVNET_MBX_MAC_PRIMARY :
-			     IOVNET_MBX_MAC_FILTER_ADD);
-		put_mac(msg, bad_macs[rnd() % 4]);
+	case 3:		/* all zeros is well formed as a primary address */
+		i = rnd() % 4;
+		msg[0] = MSG(IOVNET_MBX_SET_MAC, rnd() & 1 && i != 2 ?
+			     IOVNET_MBX_MAC_PRIMARY : IOVNET_MBX_MAC_FILTER_ADD);
+		put_mac(msg, bad_macs[i]);
 		break;
 	case 4:
 		msg[0] = MSG(IOVNET_MBX_SET_MULTICAST, rnd_range(IOVNET_MBX_MAX_MC_HASHES + 1,

@@ -74,7 +74,7 @@ if [ ! -e "/sys/bus/pci/devices/$RP/aer_dev_correctable" ]; then
 	ktap_finish
 	exit 0
 fi
-vfs_enable 2 && insmod "$VF_KO" || { echo "Bail out! no VFs"; exit 1; }
+vfs_enable 2 && iovnet_insmod "$VF_KO" || { echo "Bail out! no VFs"; exit 1; }
 ip link set "$PF_IF" vf 0 mac 02:00:00:00:00:a0 spoofchk off
 ip link set "$PF_IF" vf 1 mac 02:00:00:00:00:a1 vlan 20 state enable
 peer_vlan 20 10.20.0.2/24

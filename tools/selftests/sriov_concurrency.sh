@@ -271,7 +271,7 @@ build() {
 check "mbx_client builds without a warning" build
 setup() {
 	pf_load && pf_up && wait_ping 10 || return 1
-	module_loaded iovnet_vf || insmod "$VF_KO" || return 1
+	module_loaded iovnet_vf || iovnet_insmod "$VF_KO" || return 1
 	vfs_enable 7 && wait_for 10 test -e "$(pf_sysfs)/virtfn6"
 }
 check "PF up, iovnet_vf loaded, 7 VFs" setup

@@ -314,7 +314,7 @@ check "then: VLAN 400 steers to the PF's pool 7 (VLVF)" pf_vlan_filter
 peer_vlan 400 192.168.40.2/24
 check "then: PF <-> peer ping on VLAN 400" \
 	wait_for 10 ping -q -c 1 -W 1 192.168.40.2
-st_vf_module() { module_loaded iovnet_vf || insmod "$VF_KO"; }
+st_vf_module() { module_loaded iovnet_vf || iovnet_insmod "$VF_KO"; }
 port_vlan_traffic() {
 	local ifc
 	st_vf_module || return 1
