@@ -89,7 +89,6 @@ EOF
 have NS_STRING linux/module.h '#define MODULE_IMPORT_NS\(ns\) MODULE_INFO\(import_ns, ns\)'
 need_header ASM_UNALIGNED_H linux/unaligned.h
 need_header NET_PAGE_POOL_H net/page_pool/helpers.h
-have PP_ENABLE_DIRECT_RECYCLING "$pp" 'void page_pool_enable_direct_recycling\('
 have PP_NAPI "$pp" "${pp_params}struct napi_struct \*napi;"
 have PP_PARAMS_NETDEV "$pp" "${pp_params}struct net_device \*netdev;"
 have PP_PARAMS_QUEUE_IDX "$pp" "${pp_params}unsigned int queue_idx;"

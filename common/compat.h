@@ -49,23 +49,6 @@
 #include <net/page_pool/helpers.h>
 #endif
 
-/*
- * Tie a page_pool to the NAPI instance that recycles into it, after the
- * pool was created. Newer kernels have page_pool_enable_direct_recycling()
- * for this; in 6.12 the pool only ever reads p.napi with READ_ONCE(). Older
- * ones have no p.napi: only the driver's own allow_direct puts recycle
- * directly there. Call it while @napi is disabled.
- */
-static inline void iovnet_pp_attach_napi(struct page_pool *pool,
-					 struct napi_struct *napi)
-{
-#if defined(IOVNET_HAVE_PP_ENABLE_DIRECT_RECYCLING)
-	page_pool_enable_direct_recycling(pool, napi);
-#elif defined(IOVNET_HAVE_PP_NAPI)
-	WRITE_ONCE(pool->p.napi, napi);
-#endif
-}
-
 /* The NAPI instance that recycles into a pool, where page_pool_params has it */
 static inline void iovnet_pp_params_set_napi(struct page_pool_params *pp,
 					     struct napi_struct *napi)

@@ -94,4 +94,47 @@ static inline u32 iovnet_calc_reg_word(const u8 *table, unsigned int n)
 	return get_unaligned_le32(&table[4 * n]);
 }
 
+/**
+ * enum iovnet_rx_step - what RX cleaning does with one completed buffer
+ * @IOVNET_RX_DISCARD: part of a frame already dropped: recycle the page
+ * @IOVNET_RX_COPY: a whole short frame: copy it, the page stays in the ring
+ * @IOVNET_RX_HEAD: first buffer of a frame: build the skb around the page
+ * @IOVNET_RX_FRAG: a further buffer: add the page as a fragment
+ * @IOVNET_RX_OVERFLOW: a further buffer the skb has no fragment slot for:
+ *	free the skb built so far and this page, count a frame error and
+ *	drop the rest of the frame
+ */
+enum iovnet_rx_step {
+	IOVNET_RX_DISCARD,
+	IOVNET_RX_COPY,
+	IOVNET_RX_HEAD,
+	IOVNET_RX_FRAG,
+	IOVNET_RX_OVERFLOW,
+};
+
+/**
+ * iovnet_calc_rx_step() - decide what to do with one completed RX buffer
+ * @discard: the frame this buffer belongs to is being dropped
+ * @have_skb: an skb holds the frame's earlier buffers
+ * @nr_frags: fragments that skb holds already
+ * @max_frags: fragments an skb can hold (MAX_SKB_FRAGS)
+ * @len: bytes in this buffer
+ * @copybreak: frames up to this long are copied
+ * @eop: this buffer ends the frame
+ *
+ * Return: the step; after IOVNET_RX_OVERFLOW (or a failed allocation) the
+ * caller sets @discard until the buffer with EOP has been passed.
+ */
+static inline enum iovnet_rx_step
+iovnet_calc_rx_step(bool discard, bool have_skb, unsigned int nr_frags,
+		    unsigned int max_frags, unsigned int len,
+		    unsigned int copybreak, bool eop)
+{
+	if (discard)
+		return IOVNET_RX_DISCARD;
+	if (!have_skb)
+		return eop && len <= copybreak ? IOVNET_RX_COPY : IOVNET_RX_HEAD;
+	return nr_frags < max_frags ? IOVNET_RX_FRAG : IOVNET_RX_OVERFLOW;
+}
+
 #endif /* _IOVNET_CALC_H_ */

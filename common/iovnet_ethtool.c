@@ -18,16 +18,20 @@ void iovnet_ethtool_get_ringparam(const struct iovnet_port *port,
 	ring->rx_pending = port->rx_ring_count;
 	ring->tx_pending = port->tx_ring_count;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ethtool_get_ringparam, IOVNET_NS);
 
 /**
  * iovnet_ethtool_set_ringparam() - change the ring sizes
  * @port: the port
  * @ring: what was asked (the core has checked the maximums)
- * @running: the datapath runs and must be resized in place
+ * @running: ignored: the port knows whether its datapath runs (a netdev
+ *	can be up with none, after a failed restart); kept until the
+ *	drivers stop passing it
  * @extack: where a refusal is explained
  *
  * Sizes are rounded up to the device's 128-byte granularity. A running
- * port keeps its old rings when the new ones cannot be allocated.
+ * datapath is resized in place and keeps its old rings when the new ones
+ * cannot be allocated; otherwise the next start uses the new sizes.
  *
  * Return: 0, -EINVAL or -ENOMEM.
  */
@@ -50,18 +54,13 @@ int iovnet_ethtool_set_ringparam(struct iovnet_port *port,
 	}
 	if (rx == port->rx_ring_count && tx == port->tx_ring_count)
 		return 0;
-	/* Without a running datapath the next start uses the new sizes */
-	if (!running) {
-		port->rx_ring_count = rx;
-		port->tx_ring_count = tx;
-		return 0;
-	}
 	if (iovnet_port_resize(port, tx, rx)) {
 		NL_SET_ERR_MSG_MOD(extack, "no memory for the new rings, old rings kept");
 		return -ENOMEM;
 	}
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ethtool_set_ringparam, IOVNET_NS);
 
 /**
  * iovnet_ethtool_get_channels() - report the queue pairs
@@ -76,6 +75,77 @@ void iovnet_ethtool_get_channels(const struct iovnet_port *port,
 	ch->max_other = 1;
 	ch->other_count = 1;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ethtool_get_channels, IOVNET_NS);
+
+/**
+ * iovnet_ethtool_get_coalesce() - ethtool -c, for PF and VF
+ * @netdev: the netdev, whose private area starts with its iovnet_port
+ * @ec: filled in
+ * @kec: unused
+ * @extack: unused
+ *
+ * Return: 0.
+ */
+int iovnet_ethtool_get_coalesce(struct net_device *netdev,
+				struct ethtool_coalesce *ec,
+				struct kernel_ethtool_coalesce *kec,
+				struct netlink_ext_ack *extack)
+{
+	struct iovnet_port *port = netdev_priv(netdev);
+
+	ec->rx_coalesce_usecs = port->itr_usecs;
+	ec->tx_coalesce_usecs = port->itr_usecs;
+	ec->use_adaptive_rx_coalesce = port->adaptive_itr;
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(iovnet_ethtool_get_coalesce, IOVNET_NS);
+
+/**
+ * iovnet_ethtool_set_coalesce() - ethtool -C, for PF and VF
+ * @netdev: the netdev, whose private area starts with its iovnet_port
+ * @ec: what was asked
+ * @kec: unused
+ * @extack: where a refusal is explained
+ *
+ * One vector serves a queue pair, so rx-usecs and tx-usecs are one value.
+ * A running datapath takes the setting at once, a stopped one at its next
+ * start (iovnet_port_set_itr() knows which).
+ *
+ * Return: 0 or -EINVAL.
+ */
+int iovnet_ethtool_set_coalesce(struct net_device *netdev,
+				struct ethtool_coalesce *ec,
+				struct kernel_ethtool_coalesce *kec,
+				struct netlink_ext_ack *extack)
+{
+	struct iovnet_port *port = netdev_priv(netdev);
+	u32 usecs = ec->rx_coalesce_usecs;
+
+	/* The value that changed wins */
+	if (ec->rx_coalesce_usecs == port->itr_usecs) {
+		usecs = ec->tx_coalesce_usecs;
+	} else if (ec->tx_coalesce_usecs != port->itr_usecs &&
+		   ec->tx_coalesce_usecs != ec->rx_coalesce_usecs) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "rx-usecs and tx-usecs share one vector and must match");
+		return -EINVAL;
+	}
+	if (usecs > IOVNET_MAX_ITR_USECS) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "at most %lu usecs",
+				       IOVNET_MAX_ITR_USECS);
+		return -EINVAL;
+	}
+	/* A fixed interval given on its own turns adaptive moderation off */
+	if (usecs != port->itr_usecs &&
+	    ec->use_adaptive_rx_coalesce == port->adaptive_itr)
+		port->adaptive_itr = false;
+	else
+		port->adaptive_itr = ec->use_adaptive_rx_coalesce;
+	port->itr_usecs = usecs;
+	iovnet_port_set_itr(port);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(iovnet_ethtool_set_coalesce, IOVNET_NS);
 
 /**
  * iovnet_ethtool_get_tunable() - ethtool --get-tunable, for PF and VF
@@ -95,6 +165,7 @@ int iovnet_ethtool_get_tunable(struct net_device *netdev,
 	*(u32 *)data = port->rx_copybreak;
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ethtool_get_tunable, IOVNET_NS);
 
 /**
  * iovnet_ethtool_set_tunable() - ethtool --set-tunable, for PF and VF
@@ -125,6 +196,7 @@ int iovnet_ethtool_set_tunable(struct net_device *netdev,
 	WRITE_ONCE(port->rx_copybreak, copybreak);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ethtool_set_tunable, IOVNET_NS);
 
 static const char iovnet_ring_stat_names[IOVNET_RING_STATS][ETH_GSTRING_LEN] = {
 	"rx_csum_unnecessary",
@@ -151,6 +223,7 @@ void iovnet_ring_stats_strings(u8 **data)
 	for (i = 0; i < IOVNET_RING_STATS; i++)
 		ethtool_puts(data, iovnet_ring_stat_names[i]);
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ring_stats_strings, IOVNET_NS);
 
 /**
  * iovnet_ring_stats_values() - the datapath counters, summed over rings
@@ -177,3 +250,4 @@ void iovnet_ring_stats_values(struct iovnet_port *port, u64 **data)
 	WARN_ON_ONCE(v - *data != IOVNET_RING_STATS);
 	*data = v;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_ring_stats_values, IOVNET_NS);

@@ -352,6 +352,10 @@ static inline int iovnet_mbx_validate(const union iovnet_mbx_msg *msg)
 	case IOVNET_MBX_SET_MAC:
 		if (info == IOVNET_MBX_MAC_FILTER_CLR)
 			return 0;
+		/* All zeros: the VF has no address (or lets its own go) */
+		if (info == IOVNET_MBX_MAC_PRIMARY &&
+		    is_zero_ether_addr(msg->mac.addr))
+			return 0;
 		if (info != IOVNET_MBX_MAC_PRIMARY &&
 		    info != IOVNET_MBX_MAC_FILTER_ADD)
 			return -EINVAL;

@@ -65,6 +65,7 @@ err_disable:
 	pci_disable_device(pdev);
 	return ERR_PTR(err);
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_pci_netdev_alloc, IOVNET_NS);
 
 /**
  * iovnet_pci_netdev_free() - undo iovnet_pci_netdev_alloc()
@@ -84,3 +85,4 @@ void iovnet_pci_netdev_free(struct pci_dev *pdev, struct net_device *netdev,
 	if (pci_is_enabled(pdev))
 		pci_disable_device(pdev);
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_pci_netdev_free, IOVNET_NS);

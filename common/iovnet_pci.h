@@ -12,6 +12,8 @@
 #include <linux/netdevice.h>
 #include <linux/pci.h>
 
+#include "compat.h"
+
 struct net_device *iovnet_pci_netdev_alloc(struct pci_dev *pdev,
 					   const char *drv_name,
 					   size_t priv_size,

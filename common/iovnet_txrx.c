@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Copyright (c) 2026 The iovnet authors */
 
+/*
+ * The hot path: transmit, receive and NAPI polling.
+ */
+
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/if_vlan.h>
@@ -14,28 +18,8 @@
 #include <net/checksum.h>
 #include <net/ip6_checksum.h>
 
-#include "compat.h"
-#include "iovnet_txrx.h"
-
-static unsigned int iovnet_ring_unused(const struct iovnet_ring *ring)
-{
-	u16 ntc = ring->next_to_clean, ntu = ring->next_to_use;
-
-	return (ntc > ntu ? 0 : ring->count) + ntc - ntu - 1;
-}
-
-static void iovnet_ring_advance(const struct iovnet_ring *ring, u16 *idx)
-{
-	if (++(*idx) == ring->count)
-		*idx = 0;
-}
-
-static struct netdev_queue *iovnet_txq(const struct iovnet_ring *ring)
-{
-	return netdev_get_tx_queue(ring->netdev, ring->queue_index);
-}
-
-/* TX */
+#include "iovnet_calc.h"
+#include "iovnet_priv.h"
 
 static void iovnet_tx_unmap(struct iovnet_ring *ring,
 			    struct iovnet_tx_buffer *buf)
@@ -102,8 +86,11 @@ static bool iovnet_clean_tx(struct iovnet_ring *ring, int napi_budget)
 	return done;
 }
 
-/* Drop whatever is still on a stopped ring */
-static void iovnet_tx_flush(struct iovnet_ring *ring)
+/**
+ * iovnet_tx_flush() - drop whatever is still on a stopped TX ring
+ * @ring: the ring, its queue disabled and its NAPI too
+ */
+void iovnet_tx_flush(struct iovnet_ring *ring)
 {
 	u16 i;
 
@@ -358,6 +345,8 @@ netdev_tx_t iovnet_start_xmit(struct sk_buff *skb, struct net_device *netdev)
 		ring->next_to_use = start;
 		goto drop;
 	}
+	/* Before the doorbell: the cleaner may free the skb right after it */
+	skb_tx_timestamp(skb);
 
 	u64_stats_update_begin(&ring->syncp);
 	if (skb_is_gso(skb)) {
@@ -384,6 +373,7 @@ drop:
 	u64_stats_update_end(&ring->syncp);
 	return NETDEV_TX_OK;
 }
+EXPORT_SYMBOL_NS_GPL(iovnet_start_xmit, IOVNET_NS);
 
 netdev_features_t iovnet_features_check(struct sk_buff *skb,
 					struct net_device *netdev,
@@ -405,8 +395,7 @@ netdev_features_t iovnet_features_check(struct sk_buff *skb,
 
 	return vlan_features_check(skb, features);
 }
-
-/* RX */
+EXPORT_SYMBOL_NS_GPL(iovnet_features_check, IOVNET_NS);
 
 static bool iovnet_rx_alloc(struct iovnet_ring *ring, u16 idx)
 {
@@ -428,8 +417,15 @@ static bool iovnet_rx_alloc(struct iovnet_ring *ring, u16 idx)
 	return true;
 }
 
-/* Give every unused descriptor a buffer; true if any got one */
-static bool iovnet_rx_fill(struct iovnet_ring *ring)
+/**
+ * iovnet_rx_fill() - give every unused RX descriptor a buffer
+ * @ring: the RX ring
+ *
+ * Writes no doorbell: the caller does, or configure() does.
+ *
+ * Return: true if any descriptor got one.
+ */
+bool iovnet_rx_fill(struct iovnet_ring *ring)
 {
 	unsigned int todo = iovnet_ring_unused(ring);
 	u16 ntu = ring->next_to_use;
@@ -507,30 +503,44 @@ static void iovnet_rx_offloads(struct iovnet_ring *ring,
 	skb->protocol = eth_type_trans(skb, netdev);
 }
 
-/* Attach one received buffer to the frame being built; NULL drops it */
+/*
+ * Attach one received buffer to the frame being built. On NULL the buffer
+ * and the frame built so far are gone and @cnt says why: the caller drops
+ * the rest of the frame, up to its EOP.
+ */
 static struct sk_buff *iovnet_rx_add(struct iovnet_ring *ring,
 				     struct sk_buff *skb, struct page *page,
-				     unsigned int len)
+				     unsigned int len, enum iovnet_rx_step step,
+				     struct iovnet_rx_counts *cnt)
 {
 	void *va = page_address(page);
 
-	if (!skb) {
+	switch (step) {
+	case IOVNET_RX_HEAD:
 		net_prefetch(va + IOVNET_RX_HEADROOM);
 		skb = napi_build_skb(va, PAGE_SIZE);
-		if (unlikely(!skb))
-			goto drop;
+		if (unlikely(!skb)) {
+			cnt->alloc_fail++;
+			break;
+		}
 		skb_mark_for_recycle(skb);
 		skb_reserve(skb, IOVNET_RX_HEADROOM);
 		__skb_put(skb, len);
 		return skb;
+	case IOVNET_RX_FRAG:
+		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page,
+				IOVNET_RX_HEADROOM, len, PAGE_SIZE);
+		return skb;
+	default:	/* IOVNET_RX_OVERFLOW */
+		/*
+		 * More buffers than an skb holds: a frame longer than the
+		 * device was told to accept. The skb's pages go back to the
+		 * pool with it (marked for recycle).
+		 */
+		dev_kfree_skb_any(skb);
+		cnt->frame_err++;
+		break;
 	}
-	if (unlikely(skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS))
-		goto drop;
-	skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page,
-			IOVNET_RX_HEADROOM, len, PAGE_SIZE);
-	return skb;
-
-drop:
 	page_pool_put_full_page(ring->pp, page, true);
 	return NULL;
 }
@@ -565,6 +575,7 @@ static int iovnet_clean_rx(struct iovnet_ring *ring, int budget)
 	while (cnt.pkts < budget) {
 		union iovnet_rx_desc *desc = (union iovnet_rx_desc *)ring->desc + ntc;
 		struct iovnet_rx_buffer *buf = &ring->rx_buf[ntc];
+		enum iovnet_rx_step step;
 		struct page *page;
 		unsigned int len;
 		u32 staterr;
@@ -579,11 +590,14 @@ static int iovnet_clean_rx(struct iovnet_ring *ring, int budget)
 		page = buf->page;
 		page_pool_dma_sync_for_cpu(ring->pp, page, 0, len);
 
-		if (discard) {
+		step = iovnet_calc_rx_step(discard, !!skb,
+					   skb ? skb_shinfo(skb)->nr_frags : 0,
+					   MAX_SKB_FRAGS, len, copybreak,
+					   staterr & IOVNET_RXD_STAT_EOP);
+		if (step == IOVNET_RX_DISCARD) {
 			buf->page = NULL;
 			page_pool_put_full_page(ring->pp, page, true);
-		} else if (!skb && len <= copybreak &&
-			   (staterr & IOVNET_RXD_STAT_EOP)) {
+		} else if (step == IOVNET_RX_COPY) {
 			/* The page stays in the ring for the next frame */
 			skb = iovnet_rx_copy(ring, page, len);
 			if (!skb) {
@@ -594,11 +608,9 @@ static int iovnet_clean_rx(struct iovnet_ring *ring, int budget)
 			}
 		} else {
 			buf->page = NULL;
-			skb = iovnet_rx_add(ring, skb, page, len);
-			if (!skb) {
-				cnt.alloc_fail++;
-				discard = true;
-			}
+			skb = iovnet_rx_add(ring, skb, page, len, step, &cnt);
+			/* Counted there; drop the rest of the frame */
+			discard = !skb;
 		}
 
 		iovnet_ring_advance(ring, &ntc);
@@ -646,7 +658,11 @@ static int iovnet_clean_rx(struct iovnet_ring *ring, int budget)
 	return cnt.pkts;
 }
 
-static void iovnet_rx_flush(struct iovnet_ring *ring)
+/**
+ * iovnet_rx_flush() - give back every buffer of a stopped RX ring
+ * @ring: the ring, its queue disabled and its NAPI too
+ */
+void iovnet_rx_flush(struct iovnet_ring *ring)
 {
 	u16 i;
 
@@ -663,97 +679,14 @@ static void iovnet_rx_flush(struct iovnet_ring *ring)
 	ring->next_to_clean = 0;
 }
 
-/* NAPI and interrupts */
-
-static void iovnet_write_itr(struct iovnet_qvec *qvec, u16 usecs)
-{
-	iovnet_wr32(qvec->port, IOVNET_EITR(qvec->vector),
-		    FIELD_PREP(IOVNET_EITR_INTERVAL, usecs) |
-		    IOVNET_EITR_CNT_IGNR);
-}
-
-static u64 iovnet_qvec_packets(const struct iovnet_qvec *qvec)
-{
-	return qvec->rx->stats.packets + qvec->tx->stats.packets;
-}
-
-/*
- * Throttling pays only when it batches.  Over each window of
- * IOVNET_ITR_WINDOW_IRQS interrupts, a vector that took fewer than two
- * packets per interrupt, and no more than IOVNET_UNTHROTTLED_MAX_RATE
- * packets a second, is carrying request/response or sparse traffic: any
- * interval only delays it, and DIM, comparing rates that barely move,
- * wanders up its whole profile table.  Such a vector runs unthrottled with
- * DIM idle; once a window shows batching or a higher packet rate, DIM takes
- * over again from its default profile, where it starts at port up.
- * Bounding the packet rate bounds the interrupt rate of running unthrottled.
+/**
+ * iovnet_napi_poll() - clean a queue vector's TX and RX rings
+ * @napi: the vector's NAPI
+ * @budget: RX frames it may take; 0 (netpoll) for TX completions only
+ *
+ * Return: the RX work done, or @budget to be polled again.
  */
-#define IOVNET_ITR_WINDOW_IRQS		64
-#define IOVNET_UNTHROTTLED_MAX_RATE	8000
-
-static void iovnet_itr_restart_dim(struct iovnet_qvec *qvec)
-{
-	struct dim *dim = &qvec->dim;
-	struct dim_cq_moder moder;
-
-	dim->profile_ix = NET_DIM_DEF_PROFILE_EQE;
-	dim->tune_state = DIM_GOING_RIGHT;
-	dim->state = DIM_START_MEASURE;
-	moder = net_dim_get_rx_moderation(dim->mode, dim->profile_ix);
-	iovnet_write_itr(qvec, moder.usec);
-}
-
-static void iovnet_itr_update(struct iovnet_qvec *qvec)
-{
-	u16 irqs = qvec->irqs - qvec->win_irqs;
-	u64 pkts = iovnet_qvec_packets(qvec);
-	struct dim_sample sample;
-	u64 win_pkts;
-	bool sparse;
-	ktime_t now;
-
-	if (irqs >= IOVNET_ITR_WINDOW_IRQS) {
-		now = ktime_get();
-		win_pkts = pkts - qvec->win_pkts;
-		sparse = win_pkts < 2 * irqs &&
-			 ktime_to_ns(ktime_sub(now, qvec->win_start)) >=
-			 (s64)win_pkts * (NSEC_PER_SEC / IOVNET_UNTHROTTLED_MAX_RATE);
-		/* WRITE_ONCE: iovnet_dim_work() reads the flag unlocked */
-		if (sparse && !qvec->itr_unthrottled) {
-			WRITE_ONCE(qvec->itr_unthrottled, true);
-			iovnet_write_itr(qvec, 0);
-		} else if (!sparse && qvec->itr_unthrottled) {
-			WRITE_ONCE(qvec->itr_unthrottled, false);
-			iovnet_itr_restart_dim(qvec);
-		}
-		qvec->win_irqs = qvec->irqs;
-		qvec->win_pkts = pkts;
-		qvec->win_start = now;
-	}
-	if (qvec->itr_unthrottled)
-		return;
-
-	/* Feed DIM the traffic both rings of the vector carried */
-	dim_update_sample(qvec->irqs, pkts,
-			  qvec->rx->stats.bytes + qvec->tx->stats.bytes,
-			  &sample);
-	iovnet_net_dim(&qvec->dim, &sample);
-}
-
-static void iovnet_dim_work(struct work_struct *work)
-{
-	struct dim *dim = container_of(work, struct dim, work);
-	struct iovnet_qvec *qvec = container_of(dim, struct iovnet_qvec, dim);
-	struct dim_cq_moder moder;
-
-	moder = net_dim_get_rx_moderation(dim->mode, dim->profile_ix);
-	/* A window may have just stopped throttling this vector */
-	if (!READ_ONCE(qvec->itr_unthrottled))
-		iovnet_write_itr(qvec, moder.usec);
-	dim->state = DIM_START_MEASURE;
-}
-
-static int iovnet_napi_poll(struct napi_struct *napi, int budget)
+int iovnet_napi_poll(struct napi_struct *napi, int budget)
 {
 	struct iovnet_qvec *qvec = container_of(napi, struct iovnet_qvec, napi);
 	bool tx_done;
@@ -777,7 +710,14 @@ static int iovnet_napi_poll(struct napi_struct *napi, int budget)
 	return min(work, budget - 1);
 }
 
-static irqreturn_t iovnet_qvec_irq(int irq, void *data)
+/**
+ * iovnet_qvec_irq() - a queue vector's MSI-X interrupt
+ * @irq: its Linux IRQ
+ * @data: the queue vector
+ *
+ * Return: IRQ_HANDLED.
+ */
+irqreturn_t iovnet_qvec_irq(int irq, void *data)
 {
 	struct iovnet_qvec *qvec = data;
 
@@ -789,805 +729,4 @@ static irqreturn_t iovnet_qvec_irq(int irq, void *data)
 	qvec->irqs++;
 	napi_schedule_irqoff(&qvec->napi);
 	return IRQ_HANDLED;
-}
-
-/* Ring and queue vector life cycle */
-
-static int iovnet_ring_alloc_desc(struct iovnet_ring *ring, size_t desc_size)
-{
-	ring->size = ALIGN(ring->count * desc_size, PAGE_SIZE);
-	ring->desc = dma_alloc_coherent(ring->dev, ring->size, &ring->dma,
-					GFP_KERNEL);
-	return ring->desc ? 0 : -ENOMEM;
-}
-
-static int iovnet_rx_ring_alloc(struct iovnet_port *port,
-				struct iovnet_ring *ring)
-{
-	struct page_pool_params pp = {
-		.flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
-		.order = 0,
-		.pool_size = ring->count,
-		.nid = dev_to_node(ring->dev),
-		.dev = ring->dev,
-		/*
-		 * No NAPI yet: iovnet_port_start() ties it while it is still
-		 * disabled. A pool built beside a running datapath (ring
-		 * resize) must be destroyable if the resize fails, and a pool
-		 * tied to a running NAPI may not be.
-		 */
-		.dma_dir = DMA_FROM_DEVICE,
-		.offset = IOVNET_RX_HEADROOM,
-		.max_len = IOVNET_RX_BUF_LEN,
-	};
-	int err;
-
-	iovnet_pp_params_set_queue(&pp, port->netdev, ring->queue_index);
-
-	BUILD_BUG_ON(IOVNET_RX_HEADROOM + IOVNET_RX_BUF_LEN +
-		     SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) > PAGE_SIZE);
-
-	ring->rx_buf = kvcalloc(ring->count, sizeof(*ring->rx_buf), GFP_KERNEL);
-	if (!ring->rx_buf)
-		return -ENOMEM;
-
-	err = iovnet_ring_alloc_desc(ring, sizeof(union iovnet_rx_desc));
-	if (err)
-		goto err_buf;
-
-	ring->pp = page_pool_create(&pp);
-	if (IS_ERR(ring->pp)) {
-		err = PTR_ERR(ring->pp);
-		ring->pp = NULL;
-		goto err_desc;
-	}
-
-	/*
-	 * Fill every descriptor but one: a full ring looks empty to HW. No
-	 * doorbell: during a resize the queue's tail register still belongs
-	 * to the running ring; configure() writes it when this ring goes in.
-	 */
-	iovnet_rx_fill(ring);
-	if (ring->next_to_use != ring->count - 1) {
-		err = -ENOMEM;
-		iovnet_rx_flush(ring);
-		page_pool_destroy(ring->pp);
-		ring->pp = NULL;
-		goto err_desc;
-	}
-	return 0;
-
-err_desc:
-	dma_free_coherent(ring->dev, ring->size, ring->desc, ring->dma);
-	ring->desc = NULL;
-err_buf:
-	kvfree(ring->rx_buf);
-	ring->rx_buf = NULL;
-	return err;
-}
-
-static int iovnet_tx_ring_alloc(struct iovnet_ring *ring)
-{
-	int err;
-
-	ring->tx_buf = kvcalloc(ring->count, sizeof(*ring->tx_buf), GFP_KERNEL);
-	if (!ring->tx_buf)
-		return -ENOMEM;
-	err = iovnet_ring_alloc_desc(ring, sizeof(union iovnet_tx_desc));
-	if (err) {
-		kvfree(ring->tx_buf);
-		ring->tx_buf = NULL;
-	}
-	return err;
-}
-
-static void iovnet_ring_stats_add(struct iovnet_ring_stats *sum,
-				  const struct iovnet_ring_stats *s)
-{
-	const u64 *src = (const u64 *)s;
-	u64 *dst = (u64 *)sum;
-	unsigned int i;
-
-	for (i = 0; i < sizeof(*s) / sizeof(u64); i++)
-		dst[i] += src[i];
-}
-
-static void iovnet_ring_stats_read(struct iovnet_ring *ring,
-				   struct iovnet_ring_stats *out)
-{
-	unsigned int start;
-
-	do {
-		start = u64_stats_fetch_begin(&ring->syncp);
-		*out = ring->stats;
-	} while (u64_stats_fetch_retry(&ring->syncp, start));
-}
-
-/* Free a ring's memory; TX buffers must have been flushed already */
-static void iovnet_ring_free(struct iovnet_ring *ring)
-{
-	if (!ring)
-		return;
-	if (ring->pp) {
-		iovnet_rx_flush(ring);
-		page_pool_destroy(ring->pp);
-	}
-	if (ring->desc)
-		dma_free_coherent(ring->dev, ring->size, ring->desc, ring->dma);
-	kvfree(ring->rx_buf);	/* or tx_buf: same pointer */
-	kfree(ring);
-}
-
-/* Fold a ring's counters into the base; caller holds base_lock */
-static void iovnet_ring_retire(struct iovnet_port *port,
-			       struct iovnet_ring *ring, bool tx)
-{
-	struct iovnet_ring_stats s;
-
-	iovnet_ring_stats_read(ring, &s);
-	iovnet_ring_stats_add(tx ? &port->base_tx : &port->base_rx, &s);
-}
-
-static void iovnet_qvec_free(struct iovnet_port *port, unsigned int q)
-{
-	struct iovnet_qvec *qvec = port->qvecs[q];
-
-	if (!qvec)
-		return;
-
-	/* Fold the counters into the base so they survive the rings */
-	spin_lock_bh(&port->base_lock);
-	if (qvec->rx)
-		iovnet_ring_retire(port, qvec->rx, false);
-	if (qvec->tx)
-		iovnet_ring_retire(port, qvec->tx, true);
-	port->qvecs[q] = NULL;
-	spin_unlock_bh(&port->base_lock);
-
-	cancel_work_sync(&qvec->dim.work);
-	iovnet_ring_free(qvec->rx);
-	iovnet_ring_free(qvec->tx);
-	netif_napi_del(&qvec->napi);
-	kfree(qvec);
-}
-
-/* A ring with its descriptors, buffers and (RX) filled page pool */
-static struct iovnet_ring *iovnet_ring_create(struct iovnet_port *port,
-					      struct iovnet_qvec *qvec,
-					      unsigned int q, bool tx, u16 count)
-{
-	struct iovnet_ring *ring = kzalloc(sizeof(*ring), GFP_KERNEL);
-	int err;
-
-	if (!ring)
-		return NULL;
-	ring->qvec = qvec;
-	ring->netdev = port->netdev;
-	ring->dev = &port->pdev->dev;
-	ring->queue_index = q;
-	ring->count = count;
-	ring->regs = port->hw + port->ops->queue_regs(port, q, tx);
-	ring->tail = ring->regs + IOVNET_Q_TAIL;
-	u64_stats_init(&ring->syncp);
-
-	err = tx ? iovnet_tx_ring_alloc(ring) : iovnet_rx_ring_alloc(port, ring);
-	if (err) {
-		kfree(ring);
-		return NULL;
-	}
-	return ring;
-}
-
-static int iovnet_qvec_alloc(struct iovnet_port *port, unsigned int q)
-{
-	struct iovnet_qvec *qvec;
-
-	qvec = kzalloc(sizeof(*qvec), GFP_KERNEL);
-	if (!qvec)
-		return -ENOMEM;
-	qvec->port = port;
-	qvec->vector = port->first_qvec_vector + q;
-	qvec->eims = BIT(qvec->vector);
-	qvec->irq = pci_irq_vector(port->pdev, qvec->vector);
-	netif_napi_add(port->netdev, &qvec->napi, iovnet_napi_poll);
-	INIT_WORK(&qvec->dim.work, iovnet_dim_work);
-	qvec->dim.mode = DIM_CQ_PERIOD_MODE_START_FROM_EQE;
-	/* Where iovnet_port_set_itr() starts the hardware */
-	qvec->dim.profile_ix = NET_DIM_DEF_PROFILE_EQE;
-	port->qvecs[q] = qvec;
-
-	qvec->tx = iovnet_ring_create(port, qvec, q, true, port->tx_ring_count);
-	qvec->rx = iovnet_ring_create(port, qvec, q, false,
-				      port->rx_ring_count);
-	if (!qvec->tx || !qvec->rx) {
-		iovnet_qvec_free(port, q);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-/**
- * iovnet_port_resize() - change the ring sizes of a running port
- * @port: the port, started
- * @tx_count: descriptors per TX ring
- * @rx_count: descriptors per RX ring
- *
- * All new rings are allocated before the old ones are touched, so a failed
- * allocation leaves the port running as it was.
- *
- * Return: 0 or -ENOMEM.
- */
-int iovnet_port_resize(struct iovnet_port *port, u16 tx_count, u16 rx_count)
-{
-	struct iovnet_ring *tx[IOVNET_MAX_QUEUES] = {};
-	struct iovnet_ring *rx[IOVNET_MAX_QUEUES] = {};
-	unsigned int q;
-
-	for (q = 0; q < port->num_queues; q++) {
-		struct iovnet_qvec *qvec = port->qvecs[q];
-
-		tx[q] = iovnet_ring_create(port, qvec, q, true, tx_count);
-		rx[q] = iovnet_ring_create(port, qvec, q, false, rx_count);
-		if (!tx[q] || !rx[q])
-			goto err;
-	}
-
-	iovnet_port_stop(port);
-	spin_lock_bh(&port->base_lock);
-	for (q = 0; q < port->num_queues; q++) {
-		struct iovnet_qvec *qvec = port->qvecs[q];
-
-		iovnet_ring_retire(port, qvec->tx, true);
-		iovnet_ring_retire(port, qvec->rx, false);
-		swap(qvec->tx, tx[q]);
-		swap(qvec->rx, rx[q]);
-	}
-	spin_unlock_bh(&port->base_lock);
-	port->tx_ring_count = tx_count;
-	port->rx_ring_count = rx_count;
-
-	/* tx[] and rx[] now hold the old rings, stopped and drained */
-	for (q = 0; q < port->num_queues; q++) {
-		iovnet_ring_free(tx[q]);
-		iovnet_ring_free(rx[q]);
-	}
-	iovnet_port_configure(port, port->rx_buf_len);
-	iovnet_port_start(port);
-	return 0;
-
-err:
-	for (q = 0; q < port->num_queues; q++) {
-		iovnet_ring_free(tx[q]);
-		iovnet_ring_free(rx[q]);
-	}
-	return -ENOMEM;
-}
-
-/**
- * iovnet_port_init() - set up the datapath state of a netdev
- * @port: the port, first in the netdev's private area
- * @netdev: its netdev
- * @pdev: the PCI function that owns rings and vectors
- * @hw: mapped BAR0
- * @ops: function specific hooks
- * @max_queues: queue pairs the function may use
- * @first_qvec_vector: MSI-X entry of queue pair 0
- */
-void iovnet_port_init(struct iovnet_port *port, struct net_device *netdev,
-		      struct pci_dev *pdev, u8 __iomem *hw,
-		      const struct iovnet_port_ops *ops, unsigned int max_queues,
-		      unsigned int first_qvec_vector)
-{
-	port->netdev = netdev;
-	port->pdev = pdev;
-	port->hw = hw;
-	port->ops = ops;
-	port->max_queues = max_queues;
-	port->num_queues = max_queues;
-	port->first_qvec_vector = first_qvec_vector;
-	port->tx_ring_count = IOVNET_DEFAULT_RING;
-	port->rx_ring_count = IOVNET_DEFAULT_RING;
-	port->adaptive_itr = true;
-	port->rx_copybreak = IOVNET_RX_COPYBREAK_DEF;
-	spin_lock_init(&port->base_lock);
-}
-
-/**
- * iovnet_port_alloc() - allocate queue vectors, rings and RX buffers
- * @port: the port
- *
- * Return: 0 or a negative errno; on error nothing is left allocated.
- */
-int iovnet_port_alloc(struct iovnet_port *port)
-{
-	unsigned int q;
-	int err;
-
-	for (q = 0; q < port->num_queues; q++) {
-		err = iovnet_qvec_alloc(port, q);
-		if (err) {
-			while (q--)
-				iovnet_qvec_free(port, q);
-			return err;
-		}
-	}
-	return 0;
-}
-
-/**
- * iovnet_port_free() - free what iovnet_port_alloc() allocated
- * @port: the port, stopped
- */
-void iovnet_port_free(struct iovnet_port *port)
-{
-	unsigned int q;
-
-	for (q = 0; q < IOVNET_MAX_QUEUES; q++)
-		iovnet_qvec_free(port, q);
-}
-
-static int iovnet_ring_wait_enable(struct iovnet_ring *ring, bool on)
-{
-	u32 dctl;
-
-	return readl_poll_timeout(ring->regs + IOVNET_Q_DCTL, dctl,
-				  !!(dctl & IOVNET_DCTL_ENABLE) == on, 10, 10000);
-}
-
-static void iovnet_ring_program(struct iovnet_ring *ring)
-{
-	writel(0, ring->regs + IOVNET_Q_DCTL);
-	writel(lower_32_bits(ring->dma), ring->regs + IOVNET_Q_BAL);
-	writel(upper_32_bits(ring->dma), ring->regs + IOVNET_Q_BAH);
-	writel(ring->count * sizeof(union iovnet_tx_desc),
-	       ring->regs + IOVNET_Q_LEN);
-	writel(0, ring->regs + IOVNET_Q_HEAD);
-	writel(0, ring->regs + IOVNET_Q_TAIL);
-}
-
-/**
- * iovnet_port_configure() - program every ring into the device
- * @port: the port, rings allocated
- * @rx_buf_len: bytes the device may write into one RX buffer
- *
- * Also routes each queue pair to its MSI-X vector. Interrupts stay masked.
- */
-void iovnet_port_configure(struct iovnet_port *port, u32 rx_buf_len)
-{
-	unsigned int q;
-
-	port->rx_buf_len = rx_buf_len;
-	for (q = 0; q < port->num_queues; q++) {
-		struct iovnet_qvec *qvec = port->qvecs[q];
-		struct iovnet_ring *tx = qvec->tx, *rx = qvec->rx;
-
-		iovnet_ring_program(tx);
-		writel(IOVNET_DCTL_ENABLE |
-		       FIELD_PREP(IOVNET_DCTL_PTHRESH, 8) |
-		       FIELD_PREP(IOVNET_DCTL_HTHRESH, 1) |
-		       FIELD_PREP(IOVNET_DCTL_WTHRESH, 1),
-		       tx->regs + IOVNET_Q_DCTL);
-		if (iovnet_ring_wait_enable(tx, true))
-			netdev_warn(port->netdev, "TX queue %u did not enable\n", q);
-
-		iovnet_ring_program(rx);
-		writel(FIELD_PREP(IOVNET_SRRCTL_BSIZEPKT, rx_buf_len / SZ_1K) |
-		       FIELD_PREP(IOVNET_SRRCTL_DESCTYPE,
-				  IOVNET_SRRCTL_DESCTYPE_ADV_ONEBUF) |
-		       IOVNET_SRRCTL_DROP_EN,
-		       rx->regs + IOVNET_RXQ_SRRCTL);
-		writel(IOVNET_DCTL_ENABLE |
-		       FIELD_PREP(IOVNET_DCTL_PTHRESH, 8) |
-		       FIELD_PREP(IOVNET_DCTL_HTHRESH, 8) |
-		       FIELD_PREP(IOVNET_DCTL_WTHRESH, 4),
-		       rx->regs + IOVNET_Q_DCTL);
-		if (iovnet_ring_wait_enable(rx, true))
-			netdev_warn(port->netdev, "RX queue %u did not enable\n", q);
-		writel(rx->next_to_use, rx->tail);
-
-		port->ops->map_queue(port, q, qvec->vector);
-	}
-	iovnet_port_set_itr(port);
-}
-
-/**
- * iovnet_port_set_itr() - program the throttling interval of every vector
- * @port: the port
- */
-void iovnet_port_set_itr(struct iovnet_port *port)
-{
-	u16 usecs = port->itr_usecs;
-	unsigned int q;
-
-	if (port->adaptive_itr)
-		usecs = net_dim_get_def_rx_moderation(DIM_CQ_PERIOD_MODE_START_FROM_EQE).usec;
-	for (q = 0; q < port->num_queues; q++) {
-		struct iovnet_qvec *qvec = port->qvecs[q];
-
-		WRITE_ONCE(qvec->itr_unthrottled, false);
-		qvec->win_irqs = qvec->irqs;
-		qvec->win_pkts = iovnet_qvec_packets(qvec);
-		qvec->win_start = ktime_get();
-		iovnet_write_itr(qvec, usecs);
-	}
-}
-
-/**
- * iovnet_port_request_irqs() - request one interrupt per queue vector
- * @port: the port, allocated
- *
- * Return: 0 or a negative errno; on error no interrupt is held.
- */
-int iovnet_port_request_irqs(struct iovnet_port *port)
-{
-	unsigned int q;
-	int err;
-
-	for (q = 0; q < port->num_queues; q++) {
-		struct iovnet_qvec *qvec = port->qvecs[q];
-
-		snprintf(qvec->name, sizeof(qvec->name), "%s-TxRx-%u",
-			 port->netdev->name, q);
-		err = request_irq(qvec->irq, iovnet_qvec_irq, 0, qvec->name,
-				  qvec);
-		if (err) {
-			while (q--) {
-				irq_update_affinity_hint(port->qvecs[q]->irq, NULL);
-				free_irq(port->qvecs[q]->irq, port->qvecs[q]);
-			}
-			return err;
-		}
-		netif_napi_set_irq(&qvec->napi, qvec->irq);
-		/* Queue pair q lives on CPU q: its IRQ there, its TX from there */
-		irq_update_affinity_hint(qvec->irq,
-					 cpumask_of(q % num_online_cpus()));
-		netif_set_xps_queue(port->netdev,
-				    cpumask_of(q % num_online_cpus()), q);
-	}
-	return 0;
-}
-
-/**
- * iovnet_port_free_irqs() - release the queue vectors' interrupts
- * @port: the port
- */
-void iovnet_port_free_irqs(struct iovnet_port *port)
-{
-	unsigned int q;
-
-	for (q = 0; q < port->num_queues; q++) {
-		irq_update_affinity_hint(port->qvecs[q]->irq, NULL);
-		free_irq(port->qvecs[q]->irq, port->qvecs[q]);
-	}
-}
-
-/**
- * iovnet_port_eims() - EIMS bits of all queue vectors in use
- * @port: the port
- *
- * Return: the mask.
- */
-u32 iovnet_port_eims(const struct iovnet_port *port)
-{
-	return GENMASK(port->first_qvec_vector + port->num_queues - 1,
-		       port->first_qvec_vector);
-}
-
-/**
- * iovnet_port_start() - let traffic flow
- * @port: the port, configured and with its interrupts requested
- */
-void iovnet_port_start(struct iovnet_port *port)
-{
-	unsigned int q;
-
-	for (q = 0; q < port->num_queues; q++) {
-		struct iovnet_qvec *qvec = port->qvecs[q];
-
-		iovnet_pp_attach_napi(qvec->rx->pp, &qvec->napi);
-		napi_enable(&qvec->napi);
-		netif_queue_set_napi(port->netdev, q, NETDEV_QUEUE_TYPE_RX,
-				     &qvec->napi);
-		netif_queue_set_napi(port->netdev, q, NETDEV_QUEUE_TYPE_TX,
-				     &qvec->napi);
-	}
-	iovnet_wr32(port, IOVNET_EIMS, iovnet_port_eims(port));
-	/*
-	 * Wake, not just start, the queues in use: after a restart (ring
-	 * resize) their qdisc may hold packets queued while we were stopped,
-	 * and only a wake reschedules it. The others have no ring, so they are
-	 * only started: the netdev watchdog checks every queue, and one left
-	 * stopped would read as a TX hang.
-	 */
-	for (q = 0; q < port->netdev->num_tx_queues; q++) {
-		struct netdev_queue *txq = netdev_get_tx_queue(port->netdev, q);
-
-		if (q < port->num_queues)
-			netif_tx_wake_queue(txq);
-		else
-			netif_tx_start_queue(txq);
-	}
-}
-
-/**
- * iovnet_port_stop() - stop traffic and take back every buffer
- * @port: the port, started
- *
- * Leaves the rings allocated (but empty of TX work) so they can be freed or
- * restarted.
- */
-void iovnet_port_stop(struct iovnet_port *port)
-{
-	unsigned int q;
-
-	netif_tx_disable(port->netdev);
-
-	for (q = 0; q < port->num_queues; q++) {
-		struct iovnet_qvec *qvec = port->qvecs[q];
-
-		writel(0, qvec->rx->regs + IOVNET_Q_DCTL);
-		writel(0, qvec->tx->regs + IOVNET_Q_DCTL);
-	}
-	iovnet_wr32(port, IOVNET_EIMC, iovnet_port_eims(port));
-	iovnet_flush(port);
-
-	for (q = 0; q < port->num_queues; q++) {
-		struct iovnet_qvec *qvec = port->qvecs[q];
-
-		iovnet_ring_wait_enable(qvec->rx, false);
-		iovnet_ring_wait_enable(qvec->tx, false);
-		synchronize_irq(qvec->irq);
-		netif_queue_set_napi(port->netdev, q, NETDEV_QUEUE_TYPE_RX,
-				     NULL);
-		netif_queue_set_napi(port->netdev, q, NETDEV_QUEUE_TYPE_TX,
-				     NULL);
-		napi_disable(&qvec->napi);
-	}
-	/*
-	 * A NAPI poll that ran before napi_disable() may have woken a queue
-	 * (TX completions): stop them again, now that nothing can wake them,
-	 * or the stack keeps calling start_xmit while the rings are freed.
-	 */
-	netif_tx_disable(port->netdev);
-	for (q = 0; q < port->num_queues; q++)
-		iovnet_tx_flush(port->qvecs[q]->tx);
-}
-
-/* Statistics */
-
-/**
- * iovnet_port_sum() - counters of every ring, past and present
- * @port: the port
- * @rx: filled with the RX totals
- * @tx: filled with the TX totals
- */
-void iovnet_port_sum(struct iovnet_port *port, struct iovnet_ring_stats *rx,
-		     struct iovnet_ring_stats *tx)
-{
-	struct iovnet_ring_stats s;
-	unsigned int q;
-
-	spin_lock_bh(&port->base_lock);
-	*rx = port->base_rx;
-	*tx = port->base_tx;
-	for (q = 0; q < IOVNET_MAX_QUEUES; q++) {
-		struct iovnet_qvec *qvec = port->qvecs[q];
-
-		if (!qvec)
-			continue;
-		iovnet_ring_stats_read(qvec->rx, &s);
-		iovnet_ring_stats_add(rx, &s);
-		iovnet_ring_stats_read(qvec->tx, &s);
-		iovnet_ring_stats_add(tx, &s);
-	}
-	spin_unlock_bh(&port->base_lock);
-}
-
-/**
- * iovnet_get_stats64() - software counters of every ring, past and present
- * @netdev: the netdev
- * @stats: filled in; the driver adds its hardware counters
- */
-void iovnet_get_stats64(struct net_device *netdev,
-			struct rtnl_link_stats64 *stats)
-{
-	struct iovnet_port *port = netdev_priv(netdev);
-	struct iovnet_ring_stats rx, tx;
-
-	iovnet_port_sum(port, &rx, &tx);
-	stats->rx_packets = rx.packets;
-	stats->rx_bytes = rx.bytes;
-	stats->rx_errors = rx.rx.frame_err;
-	stats->rx_crc_errors = 0;
-	stats->rx_dropped = rx.rx.alloc_fail;
-	stats->tx_packets = tx.packets;
-	stats->tx_bytes = tx.bytes;
-	stats->tx_dropped = tx.tx.drops;
-}
-
-#ifdef IOVNET_HAVE_NETDEV_STAT_OPS
-static void iovnet_qstat_rx(const struct iovnet_ring_stats *s,
-			    struct netdev_queue_stats_rx *rx)
-{
-	rx->packets = s->packets;
-	rx->bytes = s->bytes;
-	rx->alloc_fail = s->rx.alloc_fail;
-	rx->csum_unnecessary = s->rx.csum_unnecessary;
-	rx->csum_bad = s->rx.csum_bad;
-	rx->hw_drops = s->rx.frame_err;
-}
-
-static void iovnet_qstat_tx(const struct iovnet_ring_stats *s,
-			    struct netdev_queue_stats_tx *tx)
-{
-	tx->packets = s->packets;
-	tx->bytes = s->bytes;
-	tx->needs_csum = s->tx.needs_csum;
-	tx->hw_gso_packets = s->tx.tso_packets;
-	tx->hw_gso_bytes = s->tx.tso_bytes;
-	tx->stop = s->tx.stop;
-	tx->wake = s->tx.wake;
-	tx->hw_drops = s->tx.drops;
-}
-
-#endif
-
-/* Counters of queue @idx's current ring, zero when it has none */
-static void iovnet_queue_ring_stats(struct iovnet_port *port, unsigned int idx,
-				    bool tx, struct iovnet_ring_stats *s)
-{
-	struct iovnet_qvec *qvec;
-
-	memset(s, 0, sizeof(*s));
-	spin_lock_bh(&port->base_lock);
-	qvec = port->qvecs[idx];
-	if (qvec)
-		iovnet_ring_stats_read(tx ? qvec->tx : qvec->rx, s);
-	spin_unlock_bh(&port->base_lock);
-}
-
-#ifdef IOVNET_HAVE_NETDEV_STAT_OPS
-static void iovnet_get_queue_stats_rx(struct net_device *netdev, int idx,
-				      struct netdev_queue_stats_rx *rx)
-{
-	struct iovnet_ring_stats s;
-
-	iovnet_queue_ring_stats(netdev_priv(netdev), idx, false, &s);
-	iovnet_qstat_rx(&s, rx);
-}
-
-static void iovnet_get_queue_stats_tx(struct net_device *netdev, int idx,
-				      struct netdev_queue_stats_tx *tx)
-{
-	struct iovnet_ring_stats s;
-
-	iovnet_queue_ring_stats(netdev_priv(netdev), idx, true, &s);
-	iovnet_qstat_tx(&s, tx);
-}
-
-static void iovnet_get_base_stats(struct net_device *netdev,
-				  struct netdev_queue_stats_rx *rx,
-				  struct netdev_queue_stats_tx *tx)
-{
-	struct iovnet_port *port = netdev_priv(netdev);
-	struct iovnet_ring_stats brx, btx;
-	unsigned int q;
-
-	spin_lock_bh(&port->base_lock);
-	brx = port->base_rx;
-	btx = port->base_tx;
-	/* Rings beyond the active queues still count towards the total */
-	for (q = netdev->real_num_rx_queues; q < IOVNET_MAX_QUEUES; q++) {
-		struct iovnet_ring_stats s;
-
-		if (!port->qvecs[q])
-			continue;
-		iovnet_ring_stats_read(port->qvecs[q]->rx, &s);
-		iovnet_ring_stats_add(&brx, &s);
-		iovnet_ring_stats_read(port->qvecs[q]->tx, &s);
-		iovnet_ring_stats_add(&btx, &s);
-	}
-	spin_unlock_bh(&port->base_lock);
-	iovnet_qstat_rx(&brx, rx);
-	iovnet_qstat_tx(&btx, tx);
-}
-
-const struct netdev_stat_ops iovnet_stat_ops = {
-	.get_queue_stats_rx = iovnet_get_queue_stats_rx,
-	.get_queue_stats_tx = iovnet_get_queue_stats_tx,
-	.get_base_stats = iovnet_get_base_stats,
-};
-#endif
-
-/* ethtool -S: per-queue counters, after the driver's own */
-
-static const char * const iovnet_queue_stat_names[] = {
-	"packets", "bytes",
-};
-
-/**
- * iovnet_queue_stats_count() - number of per-queue ethtool statistics
- * @port: the port
- *
- * Return: the count, for the queues in use.
- */
-unsigned int iovnet_queue_stats_count(const struct iovnet_port *port)
-{
-	return 2 * port->num_queues * ARRAY_SIZE(iovnet_queue_stat_names);
-}
-
-/**
- * iovnet_queue_stats_strings() - names of the per-queue ethtool statistics
- * @port: the port
- * @data: where ethtool_sprintf() goes on from
- */
-void iovnet_queue_stats_strings(const struct iovnet_port *port, u8 **data)
-{
-	static const char * const dir[] = { "tx", "rx" };
-	unsigned int d, q, i;
-
-	for (d = 0; d < ARRAY_SIZE(dir); d++)
-		for (q = 0; q < port->num_queues; q++)
-			for (i = 0; i < ARRAY_SIZE(iovnet_queue_stat_names); i++)
-				ethtool_sprintf(data, "%s_queue_%u_%s", dir[d], q,
-						iovnet_queue_stat_names[i]);
-}
-
-/**
- * iovnet_queue_stats_values() - values of the per-queue ethtool statistics
- * @port: the port
- * @data: where to go on writing
- */
-void iovnet_queue_stats_values(struct iovnet_port *port, u64 **data)
-{
-	struct iovnet_ring_stats s;
-	unsigned int q, d;
-
-	for (d = 0; d < 2; d++) {
-		for (q = 0; q < port->num_queues; q++) {
-			iovnet_queue_ring_stats(port, q, d == 0, &s);
-			*(*data)++ = s.packets;
-			*(*data)++ = s.bytes;
-		}
-	}
-}
-
-/**
- * iovnet_port_tx_hung() - is a TX ring no longer completing its work?
- * @port: the port, started
- * @period: the least time between two looks, in jiffies
- *
- * For the service task, which may call it as often as it likes: a ring
- * is hung when it had descriptors in flight at the previous look, at
- * least @period ago, and has completed none since, unless the link
- * partner paused us in between (ops->tx_paused). The stack's watchdog
- * sees only a full (stopped) queue; a ring stuck behind a descriptor that
- * will never come back done, with its queue not full, would otherwise
- * stay stuck.
- *
- * Return: true if a ring is hung.
- */
-bool iovnet_port_tx_hung(struct iovnet_port *port, unsigned long period)
-{
-	bool hung = false, paused;
-	unsigned int q;
-
-	/* A look right after the last one would catch rings mid-completion */
-	if (time_before(jiffies, port->tx_hang_checked + period))
-		return false;
-	port->tx_hang_checked = jiffies;
-	/* Asked only when looking: the answer covers the time since the last look */
-	paused = port->ops->tx_paused && port->ops->tx_paused(port);
-
-	for (q = 0; q < port->num_queues; q++) {
-		struct iovnet_ring *ring = port->qvecs[q]->tx;
-		u16 ntc = READ_ONCE(ring->next_to_clean);
-		bool busy = ntc != READ_ONCE(ring->next_to_use);
-
-		if (busy && ring->hang_busy && ntc == ring->hang_ntc && !paused)
-			hung = true;
-		ring->hang_busy = busy;
-		ring->hang_ntc = ntc;
-	}
-	return hung;
 }

@@ -170,6 +170,17 @@ struct iovnet_port_ops {
  *	strips on the VF's behalf) is dropped, so the stack sees the frame
  *	untagged
  * @qvecs: queue vectors, each owning one TX and one RX ring
+ * @allocated: @qvecs[0..@num_queues) exist (iovnet_port_alloc() .. free())
+ * @irqs_held: their interrupts are requested
+ * @enabled: their rings may be enabled in the device, which may then DMA
+ *	into them (iovnet_port_configure() .. iovnet_port_disable())
+ * @running: the datapath runs: NAPI enabled, queues started
+ *	(iovnet_port_start() .. iovnet_port_stop()). Helpers that touch
+ *	@qvecs test this, never netif_running(): a failed restart leaves the
+ *	netdev up with no rings.
+ * @xps_queues: queue count XPS was last set up for by the driver; the
+ *	driver's default is applied again only when the count changes, so a
+ *	user's XPS setting survives down/up
  * @tx_hang_checked: jiffies of the last iovnet_port_tx_hung() look
  * @base_lock: protects @base_rx and @base_tx
  * @base_rx: RX counters of rings that no longer exist
@@ -191,6 +202,11 @@ struct iovnet_port {
 	u32 rx_buf_len;
 	const unsigned long *rx_vlans;
 	struct iovnet_qvec *qvecs[IOVNET_MAX_QUEUES];
+	bool allocated;
+	bool irqs_held;
+	bool enabled;
+	bool running;
+	u16 xps_queues;
 	unsigned long tx_hang_checked;
 
 	spinlock_t base_lock;	/* see above */
@@ -221,6 +237,7 @@ void iovnet_port_init(struct iovnet_port *port, struct net_device *netdev,
 int iovnet_port_alloc(struct iovnet_port *port);
 void iovnet_port_free(struct iovnet_port *port);
 void iovnet_port_configure(struct iovnet_port *port, u32 rx_buf_len);
+void iovnet_port_disable(struct iovnet_port *port);
 int iovnet_port_request_irqs(struct iovnet_port *port);
 void iovnet_port_free_irqs(struct iovnet_port *port);
 void iovnet_port_start(struct iovnet_port *port);

@@ -144,6 +144,8 @@ enum iovnet_pf_vf_counter {
  * @link_state: IFLA_VF_LINK_STATE_*
  * @max_tx_rate: transmit limit in Mb/s, 0 for none
  * @cts: the VF completed the reset handshake ("clear to send")
+ * @reset_asked: the PF told the VF to redo its handshake, and it has not yet
+ * @mac_offered: the last reset reply gave the VF its administrative MAC
  * @running: the VF's pool is open (from its handshake to its next reset)
  * @ext: the VF asked for the iovnet extensions (GET_CAPS)
  * @caps: IOVNET_MBX_CAP_* in force for this VF
@@ -183,6 +185,8 @@ struct iovnet_pf_vf {
 	u32 max_tx_rate;
 
 	bool cts;
+	bool reset_asked;
+	bool mac_offered;
 	bool running;
 	bool ext;
 	u32 caps;

@@ -262,56 +262,6 @@ static int iovnet_pf_set_rxnfc(struct net_device *netdev,
 	return iovnet_pf_set_rss_hash_opts(netdev_priv(netdev), nfc);
 }
 
-/* EITR's interval field holds 13 bits of microseconds */
-#define IOVNET_MAX_ITR_USECS	FIELD_MAX(IOVNET_EITR_INTERVAL)
-
-static int iovnet_pf_get_coalesce(struct net_device *netdev,
-				  struct ethtool_coalesce *ec,
-				  struct kernel_ethtool_coalesce *kec,
-				  struct netlink_ext_ack *extack)
-{
-	struct iovnet_pf *pf = netdev_priv(netdev);
-
-	ec->rx_coalesce_usecs = pf->port.itr_usecs;
-	ec->tx_coalesce_usecs = pf->port.itr_usecs;
-	ec->use_adaptive_rx_coalesce = pf->port.adaptive_itr;
-	return 0;
-}
-
-static int iovnet_pf_set_coalesce(struct net_device *netdev,
-				  struct ethtool_coalesce *ec,
-				  struct kernel_ethtool_coalesce *kec,
-				  struct netlink_ext_ack *extack)
-{
-	struct iovnet_pf *pf = netdev_priv(netdev);
-	u32 usecs = ec->rx_coalesce_usecs;
-
-	/* One vector serves a queue pair: the value that changed wins */
-	if (ec->rx_coalesce_usecs == pf->port.itr_usecs) {
-		usecs = ec->tx_coalesce_usecs;
-	} else if (ec->tx_coalesce_usecs != pf->port.itr_usecs &&
-		   ec->tx_coalesce_usecs != ec->rx_coalesce_usecs) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "rx-usecs and tx-usecs share one vector and must match");
-		return -EINVAL;
-	}
-	if (usecs > IOVNET_MAX_ITR_USECS) {
-		NL_SET_ERR_MSG_FMT_MOD(extack, "at most %lu usecs",
-				       IOVNET_MAX_ITR_USECS);
-		return -EINVAL;
-	}
-	/* A fixed interval given on its own turns adaptive moderation off */
-	if (usecs != pf->port.itr_usecs &&
-	    ec->use_adaptive_rx_coalesce == pf->port.adaptive_itr)
-		pf->port.adaptive_itr = false;
-	else
-		pf->port.adaptive_itr = ec->use_adaptive_rx_coalesce;
-	pf->port.itr_usecs = usecs;
-	if (netif_running(netdev))
-		iovnet_port_set_itr(&pf->port);
-	return 0;
-}
-
 /*
  * Driver-specific counters, after the datapath's; standard ones are in
  * stats64, qstats and the ethtool groups.
@@ -650,8 +600,7 @@ static void iovnet_pf_self_test(struct net_device *netdev,
 }
 
 static const struct ethtool_ops iovnet_pf_ethtool_ops = {
-	.supported_coalesce_params = ETHTOOL_COALESCE_USECS |
-				     ETHTOOL_COALESCE_USE_ADAPTIVE_RX,
+	.supported_coalesce_params = IOVNET_COALESCE_PARAMS,
 	.get_drvinfo		= iovnet_pf_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_link_ksettings	= iovnet_pf_get_link_ksettings,
@@ -667,8 +616,8 @@ static const struct ethtool_ops iovnet_pf_ethtool_ops = {
 	IOVNET_PF_RX_RING_COUNT_OPS
 	.get_rxnfc		= iovnet_pf_get_rxnfc,
 	.set_rxnfc		= iovnet_pf_set_rxnfc,
-	.get_coalesce		= iovnet_pf_get_coalesce,
-	.set_coalesce		= iovnet_pf_set_coalesce,
+	.get_coalesce		= iovnet_ethtool_get_coalesce,
+	.set_coalesce		= iovnet_ethtool_set_coalesce,
 	.get_tunable		= iovnet_ethtool_get_tunable,
 	.set_tunable		= iovnet_ethtool_set_tunable,
 	.get_sset_count		= iovnet_pf_get_sset_count,

@@ -229,3 +229,4 @@ module_pci_driver(iovnet_pf_driver);
 
 MODULE_DESCRIPTION("Intel 82576 SR-IOV physical function driver");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(IOVNET_NS);

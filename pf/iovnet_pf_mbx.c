@@ -166,8 +166,16 @@ static void iovnet_pf_mbx_request(struct iovnet_pf *pf, unsigned int vf)
 		len = iovnet_pf_vf_reset_msg(pf, vf, &reply);
 		goto send;
 	} else if (!v->cts) {
-		iovnet_pf_vf_warn(pf, vf, "message %#06x before its reset handshake refused\n",
-				  iovnet_mbx_msg_id(&req));
+		/*
+		 * Expected after the PF asked for a new handshake: the VF learns
+		 * of it from this very NACK (stock igbvf does).
+		 */
+		if (v->reset_asked)
+			dev_dbg(&pf->pdev->dev, "VF %u: message %#06x while asked to reset\n",
+				vf, iovnet_mbx_msg_id(&req));
+		else
+			iovnet_pf_vf_warn(pf, vf, "message %#06x before its handshake refused\n",
+					  iovnet_mbx_msg_id(&req));
 		len = -EAGAIN;
 	} else {
 		reply = req;
@@ -213,6 +221,7 @@ static void iovnet_pf_mbx_send_notify(struct iovnet_pf *pf, unsigned int vf)
 		iovnet_mbx_init(&msg, IOVNET_MBX_PF_CONTROL, 0);
 		msg.hdr.word0 |= cpu_to_le32(IOVNET_MBX_NACK);
 		v->cts = false;
+		v->reset_asked = true;
 	} else {
 		iovnet_mbx_init(&msg, IOVNET_MBX_PF_CONTROL,
 				IOVNET_MBX_CTRL_LINK);

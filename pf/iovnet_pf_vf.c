@@ -300,6 +300,8 @@ static void iovnet_pf_vf_scrub(struct iovnet_pf *pf, unsigned int vf)
 	static const u8 zero[ETH_ALEN];
 
 	v->cts = false;
+	v->reset_asked = false;
+	v->mac_offered = false;
 	v->running = false;
 	v->ext = false;
 	v->caps = 0;
@@ -362,6 +364,7 @@ int iovnet_pf_vf_reset_msg(struct iovnet_pf *pf, unsigned int vf,
 					IOVNET_MBX_NACK);
 	if (has_mac)
 		ether_addr_copy(reply->mac.addr, v->mac);
+	v->mac_offered = has_mac && v->admin_mac;
 	return sizeof(reply->mac) / 4;
 }
 
@@ -392,17 +395,29 @@ static int iovnet_pf_vf_set_mac(struct iovnet_pf *pf, unsigned int vf,
 
 	if (ether_addr_equal(addr, v->mac))
 		return 0;
-	/* All zeros: the VF lets its address go (DPDK does on close) */
+	/*
+	 * All zeros: the VF has no address, or lets its own go (DPDK's PMD
+	 * does on close). An administrative MAC stays: the NACK makes stock
+	 * igbvf take the one its reset reply gave it.
+	 */
 	if (is_zero_ether_addr(addr)) {
 		if (v->admin_mac)
-			return 0;
+			return -EPERM;
 		iovnet_pf_vf_store_mac(pf, vf, addr);
 		iovnet_pf_vf_apply(pf, vf);
 		return 0;
 	}
 	if (v->admin_mac && !v->trusted) {
-		/* igbvf and DPDK ask at every start: say it once per VF */
-		if (!(v->said & IOVNET_PF_VF_SAID_MAC)) {
+		/*
+		 * Right after the reset reply gave it the administrative MAC,
+		 * igbvf still sends the one it had: expected, not worth a line.
+		 * Otherwise clients ask at every start: say it once per VF.
+		 */
+		if (v->mac_offered) {
+			v->mac_offered = false;
+			dev_dbg(&pf->pdev->dev, "VF %u: keeps its administrative MAC %pM\n",
+				vf, v->mac);
+		} else if (!(v->said & IOVNET_PF_VF_SAID_MAC)) {
 			v->said |= IOVNET_PF_VF_SAID_MAC;
 			dev_info(&pf->pdev->dev,
 				 "VF %u: untrusted, keeps its administrative MAC %pM (asked for %pM)\n",
@@ -709,6 +724,8 @@ int iovnet_pf_set_vf_mac(struct net_device *netdev, int vf, u8 *mac)
 	v = iovnet_pf_vf_get(pf, vf);
 	if (!v) {
 		err = -EINVAL;
+	} else if (admin == v->admin_mac && ether_addr_equal(mac, v->admin_addr)) {
+		/* Nothing the VF sees changes: no reset for it */
 	} else if (admin && iovnet_pf_mac_in_use(pf, vf, mac)) {
 		netdev_err(netdev, "VF %d: MAC %pM is in use by the PF or another VF\n",
 			   vf, mac);
@@ -754,6 +771,9 @@ int iovnet_pf_set_vf_vlan(struct net_device *netdev, int vf, u16 vlan, u8 qos,
 		err = -EINVAL;
 		goto out;
 	}
+	/* Nothing the VF sees changes: no reset for it */
+	if (vlan == v->port_vlan && qos == v->port_qos)
+		goto out;
 	/*
 	 * The VF's own VLANs and the old port VLAN give way first: the port
 	 * VLAN then takes one entry of the VF's share, which is always there.

@@ -33,12 +33,39 @@
 /* Extra unicast filters we ask the PF for before going promiscuous */
 #define IOVNET_VF_MAX_UC		8
 
+/*
+ * Locking. Two locks, always taken in this order:
+ *
+ *   RTNL -> vf->mbx_lock -> vf->stats_lock
+ *
+ * vf->mbx_lock owns the mailbox and everything the VF has told the PF or
+ * learnt from it (the handshake, pf_caps, the filters sent, the VLANs sent)
+ * and the datapath's RUNNING state and carrier. It is held across mailbox
+ * round trips, which can sleep for the mailbox timeout (2 s) when the PF
+ * does not answer, so nothing that holds it takes RTNL, and the work that
+ * runs on its own (service task, recovery, rx_mode_task) holds RTNL only
+ * for netdev state and never across a round trip, nor while it waits for
+ * mbx_lock (the recovery drops RTNL to wait): RTNL users elsewhere, and
+ * the PF driver in the same kernel (which takes RTNL for its resets and
+ * VF removal), never wait behind our mailbox.
+ *
+ * The ndos that must return the PF's answer (MAC, MTU, VLAN add, channels)
+ * come with RTNL and take mbx_lock for one round trip. While a recovery
+ * runs its handshake (IOVNET_VF_RECOVERING, set and cleared under RTNL and
+ * mbx_lock, so stable for RTNL holders), they do not wait for it: they
+ * change the netdev only and set IOVNET_VF_RESYNC, and the recovery does
+ * the handshake again with the new settings. VLAN removal and receive
+ * filters go through rx_mode_task. Remove, FLR and shutdown stop the work
+ * items first (cancel_*_sync, without either lock held), then take RTNL.
+ */
 enum iovnet_vf_state {
 	IOVNET_VF_DOWN,			/* netdev closed */
 	IOVNET_VF_RUNNING,		/* datapath allocated and started */
 	IOVNET_VF_REMOVING,		/* no new work (probe, remove, PCI reset) */
 	IOVNET_VF_RESET_REQUESTED,	/* the service task redoes the handshake */
 	IOVNET_VF_LINK_QUERY,		/* ask the PF for the link (GET_LINK) */
+	IOVNET_VF_RECOVERING,		/* a handshake runs without RTNL */
+	IOVNET_VF_RESYNC,		/* settings changed during RECOVERING */
 	IOVNET_VF_NBITS,
 };
 
@@ -77,20 +104,26 @@ struct iovnet_vf_rx_mode {
  * @mbx_irq_name: name of the mailbox interrupt
  * @service_task: mailbox poll, link, statistics and recovery
  * @rx_mode_task: pushes the receive filters to the PF (it sleeps)
- * @mbx_lock: serialises every use of the mailbox and @mbx_bits
+ * @mbx_lock: owns the mailbox and the PF-facing state (lock order above)
  * @mbx_bits: read-to-clear V2PMAILBOX bits seen and not yet consumed
  * @mbx_last: V2PMAILBOX as last read, for the report of a failed handshake
  * @cts: the PF answered our reset: it is clear to send requests
- * @pf_caps: IOVNET_MBX_CAP_* of the PF, 0 for a stock PF
+ * @pf_caps: IOVNET_MBX_CAP_* the PF granted, 0 for a stock PF
+ * @pf_version: mailbox protocol version in the PF's GET_CAPS reply
  * @pf_max_frame: largest frame the PF accepts in SET_LPE
  * @pf_link_up: link as the PF reports it (IOVNET_MBX_CAP_LINK)
  * @pf_link_speed: Mb/s as the PF reports it
  * @pf_link_duplex: DUPLEX_* as the PF reports it
  * @link_up: carrier as last set
  * @admin_mac: the PF assigned our MAC address
+ * @pf_mac: the MAC address the PF assigned in the last handshake
+ * @want_mac: the MAC address the handshake registers without @admin_mac
+ * @want_mtu: the MTU the handshake asks frames for
  * @req_queues: queue pairs asked for with ethtool -L
  * @vtivar: VTIVAR as programmed (the register is write-mostly)
  * @active_vlans: VLAN IDs the stack added, restored after a reset
+ * @sent_vlans: VLAN IDs the PF filters for us (rx_mode_task removes the
+ *	ones no longer in @active_vlans)
  * @rx_sent: receive filters the PF accepted
  * @rx_refused: receive filters the PF refused (not asked again)
  * @rx_refused_valid: @rx_refused holds a refused request, by kind
@@ -125,16 +158,21 @@ struct iovnet_vf {
 	u32 mbx_last;
 	bool cts;
 	u32 pf_caps;
+	u32 pf_version;
 	u32 pf_max_frame;
 	bool pf_link_up;
 	u32 pf_link_speed;
 	u8 pf_link_duplex;
 	bool link_up;
 	bool admin_mac;
+	u8 pf_mac[ETH_ALEN];
+	u8 want_mac[ETH_ALEN];
+	unsigned int want_mtu;
 
 	unsigned int req_queues;
 	u32 vtivar;
 	unsigned long active_vlans[BITS_TO_LONGS(VLAN_N_VID)];
+	unsigned long sent_vlans[BITS_TO_LONGS(VLAN_N_VID)];
 	struct iovnet_vf_rx_mode rx_sent;
 	struct iovnet_vf_rx_mode rx_refused;
 	u8 rx_refused_valid;
@@ -175,6 +213,7 @@ static inline void vf_wr32(const struct iovnet_vf *vf, u32 reg, u32 val)
 
 /* iovnet_vf_mbx.c */
 int iovnet_vf_mbx_request(struct iovnet_vf *vf, union iovnet_mbx_msg *msg);
+bool iovnet_vf_mbx_nacked(int err);
 int iovnet_vf_mbx_reset(struct iovnet_vf *vf, union iovnet_mbx_msg *reply);
 void iovnet_vf_mbx_poll(struct iovnet_vf *vf);
 void iovnet_vf_request_reset(struct iovnet_vf *vf, const char *reason);
@@ -187,7 +226,7 @@ void iovnet_vf_rebase_hw_stats(struct iovnet_vf *vf);
 
 /* iovnet_vf_netdev.c */
 void iovnet_vf_netdev_setup(struct iovnet_vf *vf);
-int iovnet_vf_handshake(struct iovnet_vf *vf);
+int iovnet_vf_probe_handshake(struct iovnet_vf *vf);
 void iovnet_vf_recover(struct iovnet_vf *vf);
 void iovnet_vf_link_update(struct iovnet_vf *vf);
 u32 iovnet_vf_status_speed(u32 status);

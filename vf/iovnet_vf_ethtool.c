@@ -14,6 +14,10 @@ static void iovnet_vf_get_drvinfo(struct net_device *netdev,
 
 	strscpy(info->driver, IOVNET_VF_DRV_NAME, sizeof(info->driver));
 	strscpy(info->bus_info, pci_name(vf->pdev), sizeof(info->bus_info));
+	/* The PF is our firmware: what it speaks and granted (0: stock) */
+	snprintf(info->fw_version, sizeof(info->fw_version),
+		 "mbx %u caps 0x%x", READ_ONCE(vf->pf_version),
+		 READ_ONCE(vf->pf_caps));
 }
 
 /* The VF has no PHY: it reports what the PF (or the shared STATUS) says */
@@ -59,10 +63,15 @@ static int iovnet_vf_set_ringparam(struct net_device *netdev,
 				   struct netlink_ext_ack *extack)
 {
 	struct iovnet_vf *vf = netdev_priv(netdev);
+	int err;
 
-	return iovnet_ethtool_set_ringparam(&vf->port, ring,
-					    test_bit(IOVNET_VF_RUNNING,
-						     vf->state), extack);
+	/* The service task looks at the rings under mbx_lock, not RTNL */
+	mutex_lock(&vf->mbx_lock);
+	err = iovnet_ethtool_set_ringparam(&vf->port, ring,
+					   test_bit(IOVNET_VF_RUNNING,
+						    vf->state), extack);
+	mutex_unlock(&vf->mbx_lock);
+	return err;
 }
 
 static void iovnet_vf_get_channels(struct net_device *netdev,
@@ -84,57 +93,6 @@ static int iovnet_vf_set_channels(struct net_device *netdev,
 	if (ch->combined_count == vf->port.num_queues)
 		return 0;
 	return iovnet_vf_set_queues(vf, ch->combined_count);
-}
-
-/* EITR's interval field holds 13 bits of microseconds */
-#define IOVNET_VF_MAX_ITR_USECS	FIELD_MAX(IOVNET_EITR_INTERVAL)
-
-static int iovnet_vf_get_coalesce(struct net_device *netdev,
-				  struct ethtool_coalesce *ec,
-				  struct kernel_ethtool_coalesce *kec,
-				  struct netlink_ext_ack *extack)
-{
-	struct iovnet_vf *vf = netdev_priv(netdev);
-
-	ec->rx_coalesce_usecs = vf->port.itr_usecs;
-	ec->tx_coalesce_usecs = vf->port.itr_usecs;
-	ec->use_adaptive_rx_coalesce = vf->port.adaptive_itr;
-	return 0;
-}
-
-static int iovnet_vf_set_coalesce(struct net_device *netdev,
-				  struct ethtool_coalesce *ec,
-				  struct kernel_ethtool_coalesce *kec,
-				  struct netlink_ext_ack *extack)
-{
-	struct iovnet_vf *vf = netdev_priv(netdev);
-	struct iovnet_port *port = &vf->port;
-	u32 usecs = ec->rx_coalesce_usecs;
-
-	/* A queue pair shares one vector: the value that changed wins */
-	if (ec->rx_coalesce_usecs == port->itr_usecs) {
-		usecs = ec->tx_coalesce_usecs;
-	} else if (ec->tx_coalesce_usecs != port->itr_usecs &&
-		   ec->tx_coalesce_usecs != ec->rx_coalesce_usecs) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "rx-usecs and tx-usecs share one vector and must match");
-		return -EINVAL;
-	}
-	if (usecs > IOVNET_VF_MAX_ITR_USECS) {
-		NL_SET_ERR_MSG_FMT_MOD(extack, "at most %lu usecs",
-				       IOVNET_VF_MAX_ITR_USECS);
-		return -EINVAL;
-	}
-	/* A fixed interval given on its own turns adaptive moderation off */
-	if (usecs != port->itr_usecs &&
-	    ec->use_adaptive_rx_coalesce == port->adaptive_itr)
-		port->adaptive_itr = false;
-	else
-		port->adaptive_itr = ec->use_adaptive_rx_coalesce;
-	port->itr_usecs = usecs;
-	if (test_bit(IOVNET_VF_RUNNING, vf->state))
-		iovnet_port_set_itr(port);
-	return 0;
 }
 
 /* Driver counters; the per-queue ones follow */
@@ -213,8 +171,7 @@ static void iovnet_vf_get_ethtool_stats(struct net_device *netdev,
 }
 
 static const struct ethtool_ops iovnet_vf_ethtool_ops = {
-	.supported_coalesce_params = ETHTOOL_COALESCE_USECS |
-				     ETHTOOL_COALESCE_USE_ADAPTIVE_RX,
+	.supported_coalesce_params = IOVNET_COALESCE_PARAMS,
 	.get_drvinfo		= iovnet_vf_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_link_ksettings	= iovnet_vf_get_link_ksettings,
@@ -222,8 +179,8 @@ static const struct ethtool_ops iovnet_vf_ethtool_ops = {
 	.set_ringparam		= iovnet_vf_set_ringparam,
 	.get_channels		= iovnet_vf_get_channels,
 	.set_channels		= iovnet_vf_set_channels,
-	.get_coalesce		= iovnet_vf_get_coalesce,
-	.set_coalesce		= iovnet_vf_set_coalesce,
+	.get_coalesce		= iovnet_ethtool_get_coalesce,
+	.set_coalesce		= iovnet_ethtool_set_coalesce,
 	.get_tunable		= iovnet_ethtool_get_tunable,
 	.set_tunable		= iovnet_ethtool_set_tunable,
 	.get_sset_count		= iovnet_vf_get_sset_count,

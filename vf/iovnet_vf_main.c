@@ -151,7 +151,7 @@ static void iovnet_vf_service_task(struct work_struct *work)
 	iovnet_vf_mbx_poll(vf);
 	iovnet_vf_update_hw_stats(vf);
 
-	rtnl_lock();
+	/* Takes RTNL itself, and only around netdev changes */
 	if (test_bit(IOVNET_VF_RESET_REQUESTED, vf->state)) {
 		if (time_after_eq(jiffies, vf->retry_at))
 			iovnet_vf_recover(vf);
@@ -159,6 +159,9 @@ static void iovnet_vf_service_task(struct work_struct *work)
 		    time_before(vf->retry_at, jiffies + next))
 			next = max_t(long, vf->retry_at - jiffies, 1);
 	}
+
+	/* Carrier and TX queue state need no RTNL; mbx_lock orders the datapath */
+	mutex_lock(&vf->mbx_lock);
 	if (test_and_clear_bit(IOVNET_VF_LINK_QUERY, vf->state))
 		iovnet_vf_query_link(vf);
 	iovnet_vf_link_update(vf);
@@ -168,7 +171,7 @@ static void iovnet_vf_service_task(struct work_struct *work)
 		netdev_warn(vf->netdev, "TX completions stopped, resetting\n");
 		iovnet_vf_request_reset(vf, "TX completions stopped");
 	}
-	rtnl_unlock();
+	mutex_unlock(&vf->mbx_lock);
 
 	iovnet_vf_service_schedule(vf, next);
 }
@@ -206,21 +209,20 @@ static int iovnet_vf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_free;
 
 	/* A PF still resetting is no reason to fail: the service task retries */
-	rtnl_lock();
-	err = iovnet_vf_handshake(vf);
-	rtnl_unlock();
+	err = iovnet_vf_probe_handshake(vf);
 	if (err) {
 		dev_info(&pdev->dev, "PF not ready (%d, mailbox %#x), will retry\n",
 			 err, vf->mbx_last);
 		iovnet_vf_request_reset(vf, "a PF not ready at probe");
-		if (!is_valid_ether_addr(netdev->dev_addr))
-			eth_hw_addr_random(netdev);
 	}
 
+	/* Ready for ndo_open before the netdev can be seen */
+	netif_carrier_off(netdev);
 	err = register_netdev(netdev);
 	if (err)
 		goto err_irq;
-	netif_carrier_off(netdev);
+	/* What PCI error recovery restores */
+	pci_save_state(pdev);
 
 	clear_bit(IOVNET_VF_REMOVING, vf->state);
 	iovnet_vf_service_schedule(vf, 0);
@@ -298,10 +300,12 @@ static void iovnet_vf_reset_prepare(struct pci_dev *pdev)
 	cancel_delayed_work_sync(&vf->service_task);
 	cancel_work_sync(&vf->rx_mode_task);
 	rtnl_lock();
+	mutex_lock(&vf->mbx_lock);
 	iovnet_vf_datapath_down(vf);
+	WRITE_ONCE(vf->cts, false);
+	mutex_unlock(&vf->mbx_lock);
 	rtnl_unlock();
 	iovnet_vf_irq_disable(vf);
-	WRITE_ONCE(vf->cts, false);
 }
 
 static void iovnet_vf_reset_done(struct pci_dev *pdev)
@@ -312,7 +316,38 @@ static void iovnet_vf_reset_done(struct pci_dev *pdev)
 	iovnet_vf_request_reset(vf, "a function level reset");
 }
 
+/*
+ * PCI error recovery (AER) below the PF's port: stop as for an FLR, and
+ * start over with a new handshake once the PF is back.
+ */
+static pci_ers_result_t iovnet_vf_io_error_detected(struct pci_dev *pdev,
+						    pci_channel_state_t state)
+{
+	iovnet_vf_reset_prepare(pdev);
+	if (state == pci_channel_io_perm_failure)
+		return PCI_ERS_RESULT_DISCONNECT;
+	return PCI_ERS_RESULT_NEED_RESET;
+}
+
+static pci_ers_result_t iovnet_vf_io_slot_reset(struct pci_dev *pdev)
+{
+	pci_restore_state(pdev);
+	pci_save_state(pdev);
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+static void iovnet_vf_io_resume(struct pci_dev *pdev)
+{
+	struct iovnet_vf *vf = pci_get_drvdata(pdev);
+
+	clear_bit(IOVNET_VF_REMOVING, vf->state);
+	iovnet_vf_request_reset(vf, "PCI error recovery");
+}
+
 static const struct pci_error_handlers iovnet_vf_err_handler = {
+	.error_detected	= iovnet_vf_io_error_detected,
+	.slot_reset	= iovnet_vf_io_slot_reset,
+	.resume		= iovnet_vf_io_resume,
 	.reset_prepare	= iovnet_vf_reset_prepare,
 	.reset_done	= iovnet_vf_reset_done,
 };
@@ -335,3 +370,4 @@ module_pci_driver(iovnet_vf_driver);
 
 MODULE_DESCRIPTION("Intel 82576 SR-IOV virtual function driver");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(IOVNET_NS);

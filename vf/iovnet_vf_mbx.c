@@ -4,7 +4,9 @@
 /*
  * Mailbox client. V2PMAILBOX clears PFSTS, PFACK and RSTD when it is read,
  * so every read goes through iovnet_vf_mbx_fetch(), which keeps them in
- * vf->mbx_bits until they are consumed. All of it runs under vf->mbx_lock.
+ * vf->mbx_bits until they are consumed. All of it runs under vf->mbx_lock,
+ * which the callers of iovnet_vf_mbx_request() hold for their whole
+ * operation; see the lock order in iovnet_vf.h.
  */
 
 #include <linux/iopoll.h>
@@ -176,9 +178,23 @@ static void iovnet_vf_mbx_drain(struct iovnet_vf *vf)
 }
 
 /*
- * One request and its reply, in @msg. Returns 0 for ACK, -EPERM for NACK,
- * -EIO for a reply without CTS when @need_cts, -ETIMEDOUT or -ENODEV when
- * the PF did not answer; those ask for a recovery rather than a retry.
+ * The errno of a NACK: what the status code names when the PF granted
+ * CAP_STATUS, -EPERM otherwise (the stock protocol says no more). The reset
+ * and GET_CAPS replies come before the grant of this handshake.
+ */
+static int iovnet_vf_mbx_nack_errno(struct iovnet_vf *vf, u16 id, u32 word0)
+{
+	if (!(vf->pf_caps & IOVNET_MBX_CAP_STATUS) ||
+	    id == IOVNET_MBX_VF_RESET || id == IOVNET_MBX_GET_CAPS)
+		return -EPERM;
+	return iovnet_mbx_status_to_errno(word0);
+}
+
+/*
+ * One request and its reply, in @msg. Returns 0 for ACK, the NACK's errno
+ * (iovnet_vf_mbx_nack_errno()), -EIO for a reply without CTS when
+ * @need_cts, -ETIMEDOUT or -ENODEV when the PF did not answer; those ask
+ * for a recovery rather than a retry.
  */
 static int iovnet_vf_mbx_xfer(struct iovnet_vf *vf, union iovnet_mbx_msg *msg,
 			      bool need_cts)
@@ -228,7 +244,7 @@ static int iovnet_vf_mbx_xfer(struct iovnet_vf *vf, union iovnet_mbx_msg *msg,
 	}
 	if (word0 & IOVNET_MBX_NACK) {
 		vf->mbx_nacks++;
-		return -EPERM;
+		return iovnet_vf_mbx_nack_errno(vf, id, word0);
 	}
 	return 0;
 
@@ -243,28 +259,51 @@ fail:
 }
 
 /**
+ * iovnet_vf_mbx_nacked() - was this the PF's refusal rather than no answer?
+ * @err: what iovnet_vf_mbx_request() returned
+ *
+ * Return: true for the errno of a NACK.
+ */
+bool iovnet_vf_mbx_nacked(int err)
+{
+	switch (err) {
+	case -EPERM:
+	case -EINVAL:
+	case -ENOSPC:
+	case -EADDRINUSE:
+	case -EAGAIN:
+	case -EOPNOTSUPP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
  * iovnet_vf_mbx_request() - send a request to the PF and wait for the reply
- * @vf: the VF, after the handshake
+ * @vf: the VF, after the handshake, under @vf->mbx_lock
  * @msg: the request; the reply on return (also for a NACK)
  *
- * Return: 0 when the PF acknowledged, -EPERM when it refused, -ENODEV when
- * no handshake is in force, another negative errno when the PF did not
- * answer properly (a recovery is then already scheduled).
+ * Sleeps up to the mailbox timeout: never call it under RTNL from work that
+ * runs on its own (iovnet_vf.h).
+ *
+ * Return: 0 when the PF acknowledged; when it refused, -EPERM or, with
+ * IOVNET_MBX_CAP_STATUS, the errno its status names
+ * (iovnet_vf_mbx_nacked() is true for these); -ENODEV when no handshake is
+ * in force; another negative errno when the PF did not answer properly (a
+ * recovery is then already scheduled).
  */
 int iovnet_vf_mbx_request(struct iovnet_vf *vf, union iovnet_mbx_msg *msg)
 {
-	int err = -ENODEV;
-
-	mutex_lock(&vf->mbx_lock);
-	if (vf->cts)
-		err = iovnet_vf_mbx_xfer(vf, msg, true);
-	mutex_unlock(&vf->mbx_lock);
-	return err;
+	lockdep_assert_held(&vf->mbx_lock);
+	if (!vf->cts)
+		return -ENODEV;
+	return iovnet_vf_mbx_xfer(vf, msg, true);
 }
 
 /**
  * iovnet_vf_mbx_reset() - reset the VF and do the mailbox reset handshake
- * @vf: the VF, datapath stopped
+ * @vf: the VF, datapath stopped, under @vf->mbx_lock
  * @reply: the PF's VF_RESET reply on return
  *
  * Return: 0 when the PF assigned a MAC address (in @reply), -EPERM when it
@@ -275,8 +314,10 @@ int iovnet_vf_mbx_reset(struct iovnet_vf *vf, union iovnet_mbx_msg *reply)
 	u32 v;
 	int err;
 
-	mutex_lock(&vf->mbx_lock);
+	lockdep_assert_held(&vf->mbx_lock);
 	WRITE_ONCE(vf->cts, false);
+	/* What the PF granted ends with our reset; GET_CAPS asks again */
+	vf->pf_caps = 0;
 	vf_wr32(vf, IOVNET_CTRL, IOVNET_CTRL_RST);
 	/* Give the device, and the PF's view of our reset, time to settle */
 	usleep_range(10000, 20000);
@@ -284,10 +325,8 @@ int iovnet_vf_mbx_reset(struct iovnet_vf *vf, union iovnet_mbx_msg *reply)
 	err = read_poll_timeout(iovnet_vf_mbx_fetch, v,
 				!(v & IOVNET_VF_MBX_RSTI), 1000,
 				IOVNET_VF_RSTI_TIMEOUT_US, false, vf);
-	if (err) {
-		err = -ENODEV;
-		goto out;
-	}
+	if (err)
+		return -ENODEV;
 	/* Whatever the PF said before our reset is stale now */
 	vf->mbx_bits = 0;
 
@@ -295,8 +334,6 @@ int iovnet_vf_mbx_reset(struct iovnet_vf *vf, union iovnet_mbx_msg *reply)
 	err = iovnet_vf_mbx_xfer(vf, reply, false);
 	if (!err || err == -EPERM)
 		WRITE_ONCE(vf->cts, true);
-out:
-	mutex_unlock(&vf->mbx_lock);
 	return err;
 }
 

@@ -33,7 +33,7 @@ static const struct iovnet_port_ops iovnet_vf_port_ops = {
 	.map_queue = iovnet_vf_map_queue,
 };
 
-/* Requests; each returns what iovnet_vf_mbx_request() does */
+/* Requests, under mbx_lock; each returns what iovnet_vf_mbx_request() does */
 
 static int iovnet_vf_send_mac(struct iovnet_vf *vf, u8 info, const u8 *addr)
 {
@@ -81,7 +81,7 @@ void iovnet_vf_pf_link(struct iovnet_vf *vf, const struct iovnet_mbx_link *link)
 
 /**
  * iovnet_vf_query_link() - ask a PF that offers it for the link
- * @vf: the VF
+ * @vf: the VF, under @vf->mbx_lock
  */
 void iovnet_vf_query_link(struct iovnet_vf *vf)
 {
@@ -114,7 +114,7 @@ u32 iovnet_vf_status_speed(u32 status)
 
 /**
  * iovnet_vf_link_update() - set the carrier from the PF's view of the link
- * @vf: the VF, under RTNL
+ * @vf: the VF, under @vf->mbx_lock (which orders it with the datapath)
  *
  * Up needs the handshake, a running datapath, the port's link (VF STATUS
  * mirrors the PF's) and, where the PF reports it, the VF's own link state.
@@ -124,6 +124,7 @@ void iovnet_vf_link_update(struct iovnet_vf *vf)
 	u32 status = vf_rd32(vf, IOVNET_STATUS);
 	bool up;
 
+	lockdep_assert_held(&vf->mbx_lock);
 	up = test_bit(IOVNET_VF_RUNNING, vf->state) && READ_ONCE(vf->cts) &&
 	     (status & IOVNET_STATUS_LU) &&
 	     (!(vf->pf_caps & IOVNET_MBX_CAP_LINK) || vf->pf_link_up);
@@ -149,6 +150,7 @@ static void iovnet_vf_rx_mode_want(struct iovnet_vf *vf,
 	struct net_device *netdev = vf->netdev;
 	unsigned int mc = 0, uc = 0;
 	struct netdev_hw_addr *ha;
+	unsigned int flags;
 
 	memset(want, 0, sizeof(*want));
 	/*
@@ -170,10 +172,14 @@ static void iovnet_vf_rx_mode_want(struct iovnet_vf *vf,
 		netif_addr_unlock_bh(netdev);
 	}
 
-	/* What does not fit in the filters needs a promiscuous mode */
-	if ((netdev->flags & IFF_PROMISC) || uc > IOVNET_VF_MAX_UC)
+	/*
+	 * What does not fit in the filters needs a promiscuous mode. The flags
+	 * are read without RTNL: a change schedules this work again.
+	 */
+	flags = READ_ONCE(netdev->flags);
+	if ((flags & IFF_PROMISC) || uc > IOVNET_VF_MAX_UC)
 		want->promisc = IOVNET_MBX_PROMISC_ALL;
-	else if ((netdev->flags & IFF_ALLMULTI) || mc > IOVNET_MBX_MAX_MC_HASHES)
+	else if ((flags & IFF_ALLMULTI) || mc > IOVNET_MBX_MAX_MC_HASHES)
 		want->promisc = IOVNET_MBX_PROMISC_MULTICAST;
 	want->mc_count = min_t(unsigned int, mc, IOVNET_MBX_MAX_MC_HASHES);
 	want->uc_count = min_t(unsigned int, uc, IOVNET_VF_MAX_UC);
@@ -205,13 +211,38 @@ static bool iovnet_vf_refused(struct iovnet_vf *vf, u8 kind, bool same)
 	return (vf->rx_refused_valid & kind) && same;
 }
 
-static void iovnet_vf_refuse(struct iovnet_vf *vf, u8 kind, const char *what)
+/*
+ * Why the PF said no, for the log. Only a PF that granted CAP_STATUS says;
+ * from a stock one a refusal is almost always a missing trust.
+ */
+static const char *iovnet_vf_nack_reason(const struct iovnet_vf *vf, int err)
+{
+	if (!(vf->pf_caps & IOVNET_MBX_CAP_STATUS))
+		return "VF not trusted?";
+	switch (err) {
+	case -ENOSPC:
+		return "no filter left for this VF";
+	case -EADDRINUSE:
+		return "address in use by another function";
+	case -EINVAL:
+		return "invalid request";
+	case -EAGAIN:
+		return "the PF is busy";
+	case -EOPNOTSUPP:
+		return "not supported by the PF";
+	default:
+		return "not allowed for this VF";
+	}
+}
+
+static void iovnet_vf_refuse(struct iovnet_vf *vf, u8 kind, const char *what,
+			     int err)
 {
 	vf->rx_refused_valid |= kind;
 	if (net_ratelimit())
 		netdev_err(vf->netdev,
-			   "the PF refused %s (VF not trusted?); not asking again until it changes\n",
-			   what);
+			   "the PF refused %s (%s); not asking again until it changes\n",
+			   what, iovnet_vf_nack_reason(vf, err));
 }
 
 static int iovnet_vf_sync_mc(struct iovnet_vf *vf,
@@ -234,11 +265,12 @@ static int iovnet_vf_sync_mc(struct iovnet_vf *vf,
 		vf->rx_sent.mc_count = want->mc_count;
 		memcpy(vf->rx_sent.mc_hash, want->mc_hash, sizeof(want->mc_hash));
 		vf->rx_refused_valid &= ~IOVNET_VF_REFUSED_MC;
-	} else if (err == -EPERM) {
+	} else if (iovnet_vf_mbx_nacked(err)) {
 		vf->rx_refused.mc_count = want->mc_count;
 		memcpy(vf->rx_refused.mc_hash, want->mc_hash,
 		       sizeof(want->mc_hash));
-		iovnet_vf_refuse(vf, IOVNET_VF_REFUSED_MC, "the multicast list");
+		iovnet_vf_refuse(vf, IOVNET_VF_REFUSED_MC, "the multicast list",
+				 err);
 	}
 	return err;
 }
@@ -271,11 +303,11 @@ static int iovnet_vf_sync_uc(struct iovnet_vf *vf,
 	}
 	vf->rx_refused_valid &= ~IOVNET_VF_REFUSED_UC;
 out:
-	if (err == -EPERM) {
+	if (iovnet_vf_mbx_nacked(err)) {
 		vf->rx_refused.uc_count = want->uc_count;
 		memcpy(vf->rx_refused.uc, want->uc, sizeof(want->uc));
 		iovnet_vf_refuse(vf, IOVNET_VF_REFUSED_UC,
-				 "extra unicast addresses");
+				 "extra unicast addresses", err);
 	}
 	return err;
 }
@@ -296,11 +328,11 @@ static int iovnet_vf_sync_promisc(struct iovnet_vf *vf,
 	if (!err) {
 		vf->rx_sent.promisc = want->promisc;
 		vf->rx_refused_valid &= ~IOVNET_VF_REFUSED_PROMISC;
-	} else if (err == -EPERM) {
+	} else if (iovnet_vf_mbx_nacked(err)) {
 		vf->rx_refused.promisc = want->promisc;
 		iovnet_vf_refuse(vf, IOVNET_VF_REFUSED_PROMISC,
 				 want->promisc & IOVNET_MBX_PROMISC_UNICAST ?
-				 "promiscuous mode" : "all-multicast mode");
+				 "promiscuous mode" : "all-multicast mode", err);
 	}
 	return err;
 }
@@ -313,27 +345,46 @@ static int iovnet_vf_sync_rx_mode(struct iovnet_vf *vf)
 
 	iovnet_vf_rx_mode_want(vf, &want);
 	err = iovnet_vf_sync_mc(vf, &want);
-	if (!err || err == -EPERM)
+	if (!err || iovnet_vf_mbx_nacked(err))
 		err = iovnet_vf_sync_uc(vf, &want);
-	if (!err || err == -EPERM)
+	if (!err || iovnet_vf_mbx_nacked(err))
 		err = iovnet_vf_sync_promisc(vf, &want);
-	return err == -EPERM ? 0 : err;
+	return iovnet_vf_mbx_nacked(err) ? 0 : err;
+}
+
+/* Tell the PF about VLANs the stack removed (they may free its filters) */
+static int iovnet_vf_sync_vlans(struct iovnet_vf *vf)
+{
+	unsigned int vid;
+	int err;
+
+	for_each_set_bit(vid, vf->sent_vlans, VLAN_N_VID) {
+		if (test_bit(vid, vf->active_vlans))
+			continue;
+		err = iovnet_vf_send_vlan(vf, vid, false);
+		if (err && !iovnet_vf_mbx_nacked(err))
+			return err;
+		clear_bit(vid, vf->sent_vlans);
+	}
+	return 0;
 }
 
 /**
- * iovnet_vf_rx_mode_task() - push receive filters from process context
+ * iovnet_vf_rx_mode_task() - push receive filters and VLAN removals
  * @work: the VF's rx_mode_task
+ *
+ * Runs without RTNL: the round trips may wait for a slow PF.
  */
 void iovnet_vf_rx_mode_task(struct work_struct *work)
 {
 	struct iovnet_vf *vf = container_of(work, struct iovnet_vf,
 					    rx_mode_task);
 
-	rtnl_lock();
+	mutex_lock(&vf->mbx_lock);
 	/* Without a handshake the recovery pushes them all */
-	if (READ_ONCE(vf->cts))
+	if (vf->cts && !iovnet_vf_sync_vlans(vf))
 		iovnet_vf_sync_rx_mode(vf);
-	rtnl_unlock();
+	mutex_unlock(&vf->mbx_lock);
 }
 
 static void iovnet_vf_set_rx_mode(struct net_device *netdev)
@@ -348,7 +399,7 @@ static void iovnet_vf_set_rx_mode(struct net_device *netdev)
 /* Queue pairs: two only when the PF spreads the pool's RX over both */
 static int iovnet_vf_config_rss(struct iovnet_vf *vf)
 {
-	unsigned int want = min_t(unsigned int, vf->req_queues,
+	unsigned int want = min_t(unsigned int, READ_ONCE(vf->req_queues),
 				  vf->port.max_queues);
 	union iovnet_mbx_msg msg;
 	int err;
@@ -357,11 +408,11 @@ static int iovnet_vf_config_rss(struct iovnet_vf *vf)
 		iovnet_mbx_init(&msg, IOVNET_MBX_SET_RSS, 0);
 		msg.rss.enable = cpu_to_le32(want > 1);
 		err = iovnet_vf_mbx_request(vf, &msg);
-		if (err == -EPERM && want > 1) {
+		if (iovnet_vf_mbx_nacked(err) && want > 1) {
 			netdev_warn(vf->netdev,
 				    "the PF refused RSS: using one queue pair\n");
 			want = 1;
-		} else if (err && err != -EPERM) {
+		} else if (err && !iovnet_vf_mbx_nacked(err)) {
 			return err;
 		}
 	}
@@ -383,7 +434,7 @@ static void iovnet_vf_disable_queues(struct iovnet_vf *vf)
 
 /**
  * iovnet_vf_datapath_up() - allocate, program and start the rings
- * @vf: the VF, under RTNL, after the handshake
+ * @vf: the VF, under RTNL and @vf->mbx_lock, after the handshake
  *
  * Return: 0 or a negative errno; on error the datapath stays down.
  */
@@ -421,7 +472,7 @@ err_free:
 
 /**
  * iovnet_vf_datapath_down() - stop the rings and free them
- * @vf: the VF, under RTNL
+ * @vf: the VF, under RTNL and @vf->mbx_lock
  */
 void iovnet_vf_datapath_down(struct iovnet_vf *vf)
 {
@@ -447,14 +498,23 @@ void iovnet_vf_datapath_down(struct iovnet_vf *vf)
  */
 int iovnet_vf_set_queues(struct iovnet_vf *vf, unsigned int count)
 {
-	bool running = test_bit(IOVNET_VF_RUNNING, vf->state);
+	bool running;
 	int err = 0;
 
+	/* A running recovery would not see it: have it start over */
+	if (test_bit(IOVNET_VF_RECOVERING, vf->state)) {
+		WRITE_ONCE(vf->req_queues, count);
+		set_bit(IOVNET_VF_RESYNC, vf->state);
+		return 0;
+	}
+
+	mutex_lock(&vf->mbx_lock);
+	running = test_bit(IOVNET_VF_RUNNING, vf->state);
 	if (running)
 		iovnet_vf_datapath_down(vf);
-	vf->req_queues = count;
+	WRITE_ONCE(vf->req_queues, count);
 	/* Without a handshake the recovery tells the PF */
-	if (READ_ONCE(vf->cts))
+	if (vf->cts)
 		err = iovnet_vf_config_rss(vf);
 	else
 		vf->port.num_queues = min_t(unsigned int, count,
@@ -463,6 +523,7 @@ int iovnet_vf_set_queues(struct iovnet_vf *vf, unsigned int count)
 		err = iovnet_vf_datapath_up(vf);
 	if (err)
 		iovnet_vf_request_reset(vf, "a failed queue change");
+	mutex_unlock(&vf->mbx_lock);
 	return err;
 }
 
@@ -489,14 +550,17 @@ static int iovnet_vf_restore_vlans(struct iovnet_vf *vf)
 	unsigned int vid;
 	int err;
 
+	bitmap_zero(vf->sent_vlans, VLAN_N_VID);
 	for_each_set_bit(vid, vf->active_vlans, VLAN_N_VID) {
 		err = iovnet_vf_send_vlan(vf, vid, true);
-		if (err == -EPERM) {
-			netdev_warn(vf->netdev, "the PF refused VLAN %u\n", vid);
+		if (iovnet_vf_mbx_nacked(err)) {
+			netdev_warn(vf->netdev, "the PF refused VLAN %u (%s)\n",
+				    vid, iovnet_vf_nack_reason(vf, err));
 			continue;
 		}
 		if (err)
 			return err;
+		set_bit(vid, vf->sent_vlans);
 	}
 	return 0;
 }
@@ -505,7 +569,21 @@ static void iovnet_vf_take_caps(struct iovnet_vf *vf,
 				const union iovnet_mbx_msg *msg)
 {
 	u32 max_frame = le32_to_cpu(msg->caps.max_frame);
+	u32 version = le32_to_cpu(msg->caps.version);
 
+	/* A PF older than we can talk to: as under a stock PF */
+	if (version < IOVNET_MBX_VERSION_MIN) {
+		if (vf->pf_version != version)
+			netdev_info(vf->netdev,
+				    "the PF's mailbox protocol version %u is older than %u: no extensions\n",
+				    version, IOVNET_MBX_VERSION_MIN);
+		vf->pf_version = version;
+		vf->pf_caps = 0;
+		vf->pf_max_frame = IOVNET_MBX_MAX_FRAME;
+		return;
+	}
+	vf->pf_version = version;
+	/* What it offers of what we asked for */
 	vf->pf_caps = le32_to_cpu(msg->caps.caps) & IOVNET_MBX_CAPS;
 	if (max_frame < ETH_MIN_MTU + IOVNET_VF_FRAME_OVERHEAD ||
 	    max_frame > IOVNET_MBX_MAX_FRAME)
@@ -513,49 +591,65 @@ static void iovnet_vf_take_caps(struct iovnet_vf *vf,
 	vf->pf_max_frame = max_frame;
 }
 
-/**
- * iovnet_vf_handshake() - reset, identify the PF, restore every setting
- * @vf: the VF, under RTNL (or not yet registered), datapath down
- *
- * Takes the administrative MAC address (or registers ours), the PF's
- * extensions, and restores MTU, VLANs, receive filters and RSS.
- *
- * Return: 0, or a negative errno when the PF is not ready or stopped
- * answering (the service task tries again).
+/* Settings the handshake pushes, taken from the netdev (under RTNL once
+ * registered): the handshake itself runs without RTNL.
  */
-int iovnet_vf_handshake(struct iovnet_vf *vf)
+static void iovnet_vf_snapshot(struct iovnet_vf *vf)
+{
+	struct net_device *netdev = vf->netdev;
+
+	if (!is_valid_ether_addr(netdev->dev_addr))
+		eth_hw_addr_random(netdev);
+	ether_addr_copy(vf->want_mac, netdev->dev_addr);
+	vf->want_mtu = READ_ONCE(netdev->mtu);
+}
+
+/*
+ * Reset, identify the PF, restore every setting: takes the administrative
+ * MAC address (or registers @want_mac), the PF's extensions, and restores
+ * MTU, VLANs, receive filters and RSS. Under mbx_lock, without RTNL, with
+ * the datapath down; what it learnt reaches the netdev in
+ * iovnet_vf_handshake_apply(). Returns 0, or a negative errno when the PF
+ * is not ready or stopped answering (the service task tries again).
+ */
+static int iovnet_vf_handshake(struct iovnet_vf *vf)
 {
 	struct net_device *netdev = vf->netdev;
 	union iovnet_mbx_msg msg;
 	int err;
 
+	lockdep_assert_held(&vf->mbx_lock);
 	err = iovnet_vf_mbx_reset(vf, &msg);
 	if (err && err != -EPERM)
 		return err;
 
 	vf->admin_mac = !err && is_valid_ether_addr(msg.mac.addr);
 	if (vf->admin_mac) {
-		iovnet_vf_take_mac(vf, msg.mac.addr);
+		ether_addr_copy(vf->pf_mac, msg.mac.addr);
 	} else {
-		if (!is_valid_ether_addr(netdev->dev_addr))
-			eth_hw_addr_random(netdev);
 		err = iovnet_vf_send_mac(vf, IOVNET_MBX_MAC_PRIMARY,
-					 netdev->dev_addr);
-		if (err == -EPERM)
+					 vf->want_mac);
+		if (iovnet_vf_mbx_nacked(err))
 			netdev_warn(netdev, "the PF refused MAC address %pM\n",
-				    netdev->dev_addr);
+				    vf->want_mac);
 		else if (err)
 			return err;
 	}
 	iovnet_vf_irq_enable(vf);
 	iovnet_vf_rebase_hw_stats(vf);
 
-	/* A stock PF refuses what it does not know: no extensions then */
+	/*
+	 * Our version and what we want; a stock PF refuses what it does not
+	 * know: no extensions then.
+	 */
 	iovnet_mbx_init(&msg, IOVNET_MBX_GET_CAPS, 0);
+	msg.caps.version = cpu_to_le32(IOVNET_MBX_VERSION);
+	msg.caps.caps = cpu_to_le32(IOVNET_MBX_CAPS);
 	err = iovnet_vf_mbx_request(vf, &msg);
 	if (!err) {
 		iovnet_vf_take_caps(vf, &msg);
-	} else if (err == -EPERM) {
+	} else if (iovnet_vf_mbx_nacked(err)) {
+		vf->pf_version = 0;
 		vf->pf_caps = 0;
 		vf->pf_max_frame = IOVNET_MBX_MAX_FRAME;
 	} else {
@@ -563,12 +657,11 @@ int iovnet_vf_handshake(struct iovnet_vf *vf)
 	}
 	vf->port.max_queues = vf->pf_caps & IOVNET_MBX_CAP_RSS ?
 			      IOVNET_VF_MAX_QUEUES : 1;
-	netdev->max_mtu = vf->pf_max_frame - IOVNET_VF_FRAME_OVERHEAD;
 
-	err = iovnet_vf_send_lpe(vf, netdev->mtu);
-	if (err == -EPERM)
-		netdev_warn(netdev, "the PF refused frames for MTU %u\n",
-			    netdev->mtu);
+	err = iovnet_vf_send_lpe(vf, vf->want_mtu);
+	if (iovnet_vf_mbx_nacked(err))
+		netdev_warn(netdev, "the PF refused frames for MTU %u (%s)\n",
+			    vf->want_mtu, iovnet_vf_nack_reason(vf, err));
 	else if (err)
 		return err;
 
@@ -589,27 +682,97 @@ int iovnet_vf_handshake(struct iovnet_vf *vf)
 
 	vf->pf_link_up = false;
 	iovnet_vf_query_link(vf);
-	return READ_ONCE(vf->cts) ? 0 : -EIO;
+	return vf->cts ? 0 : -EIO;
+}
+
+/*
+ * What a handshake learnt, into the netdev: under RTNL (or before
+ * registration) and not under mbx_lock, as the notifiers of a MAC change may
+ * call our ndos (a bond with fail_over_mac sets the slaves' MAC).
+ */
+static void iovnet_vf_handshake_apply(struct iovnet_vf *vf)
+{
+	if (vf->admin_mac)
+		iovnet_vf_take_mac(vf, vf->pf_mac);
+	vf->netdev->max_mtu = vf->pf_max_frame - IOVNET_VF_FRAME_OVERHEAD;
+}
+
+/**
+ * iovnet_vf_probe_handshake() - the first handshake, before registration
+ * @vf: the VF, its netdev not registered yet
+ *
+ * Return: 0, or a negative errno when the PF is not ready (the service
+ * task tries again).
+ */
+int iovnet_vf_probe_handshake(struct iovnet_vf *vf)
+{
+	int err;
+
+	mutex_lock(&vf->mbx_lock);
+	iovnet_vf_snapshot(vf);
+	err = iovnet_vf_handshake(vf);
+	mutex_unlock(&vf->mbx_lock);
+	if (!err)
+		iovnet_vf_handshake_apply(vf);
+	return err;
+}
+
+/*
+ * RTNL and then mbx_lock, without holding RTNL while mbx_lock is busy with
+ * a round trip (the rx_mode work's, say): wait for it with RTNL dropped.
+ */
+static void iovnet_vf_lock_both(struct iovnet_vf *vf)
+{
+	for (;;) {
+		rtnl_lock();
+		if (mutex_trylock(&vf->mbx_lock))
+			return;
+		rtnl_unlock();
+		mutex_lock(&vf->mbx_lock);
+		mutex_unlock(&vf->mbx_lock);
+	}
 }
 
 /**
  * iovnet_vf_recover() - take the VF down, redo the handshake, come back
- * @vf: the VF, under RTNL, with a recovery requested
+ * @vf: the VF, with a recovery requested; from the service task, without
+ *	RTNL or @vf->mbx_lock
  *
- * On failure the next attempt is scheduled with a growing back-off, so a
- * PF that is away sees at most one reset request every few seconds.
+ * RTNL is held only to stop the datapath and to start it again, not across
+ * the handshake's round trips (iovnet_vf.h). On failure the next attempt is
+ * scheduled with a growing back-off, so a PF that is away sees at most one
+ * reset request every few seconds.
  */
 void iovnet_vf_recover(struct iovnet_vf *vf)
 {
 	unsigned long delay = vf->retry_delay;
 	unsigned long start = vf->reset_start;
 	const char *reason = vf->reset_reason;
+	bool learnt;
 	int err;
 
+	iovnet_vf_lock_both(vf);
 	iovnet_vf_datapath_down(vf);
 	clear_bit(IOVNET_VF_RESET_REQUESTED, vf->state);
+	clear_bit(IOVNET_VF_RESYNC, vf->state);
+	set_bit(IOVNET_VF_RECOVERING, vf->state);
+	iovnet_vf_snapshot(vf);
+	mutex_unlock(&vf->mbx_lock);
+	rtnl_unlock();
 
+	mutex_lock(&vf->mbx_lock);
 	err = iovnet_vf_handshake(vf);
+	mutex_unlock(&vf->mbx_lock);
+
+	iovnet_vf_lock_both(vf);
+	clear_bit(IOVNET_VF_RECOVERING, vf->state);
+	learnt = !err;
+	if (!err && test_bit(IOVNET_VF_RESYNC, vf->state)) {
+		/* The stack changed a setting meanwhile: once more with it */
+		set_bit(IOVNET_VF_RESET_REQUESTED, vf->state);
+		vf->retry_at = jiffies;
+		goto out;
+	}
 	if (!err && !test_bit(IOVNET_VF_DOWN, vf->state))
 		err = iovnet_vf_datapath_up(vf);
 	if (err || test_bit(IOVNET_VF_RESET_REQUESTED, vf->state)) {
@@ -631,13 +794,18 @@ void iovnet_vf_recover(struct iovnet_vf *vf)
 					(unsigned long)IOVNET_VF_RETRY_MIN,
 					(unsigned long)IOVNET_VF_RETRY_MAX);
 		vf->retry_at = jiffies + vf->retry_delay;
-		return;
+		goto out;
 	}
 
 	vf->recoveries++;
 	vf->retry_delay = 0;
 	netdev_info(vf->netdev, "recovered from %s in %u ms\n",
 		    reason ?: "a reset", jiffies_to_msecs(jiffies - start));
+out:
+	mutex_unlock(&vf->mbx_lock);
+	if (learnt)
+		iovnet_vf_handshake_apply(vf);
+	rtnl_unlock();
 }
 
 /* Netdev operations */
@@ -645,17 +813,22 @@ void iovnet_vf_recover(struct iovnet_vf *vf)
 static int iovnet_vf_open(struct net_device *netdev)
 {
 	struct iovnet_vf *vf = netdev_priv(netdev);
-	int err;
+	int err = 0;
 
 	netif_carrier_off(netdev);
 	netif_tx_stop_all_queues(netdev);
 	clear_bit(IOVNET_VF_DOWN, vf->state);
-	/* Without the PF the recovery starts the datapath once it is back */
-	if (!READ_ONCE(vf->cts))
+	/* A running recovery starts the datapath when it is done */
+	if (test_bit(IOVNET_VF_RECOVERING, vf->state))
 		return 0;
-	err = iovnet_vf_datapath_up(vf);
-	if (err)
-		set_bit(IOVNET_VF_DOWN, vf->state);
+	mutex_lock(&vf->mbx_lock);
+	/* Without the PF the recovery starts the datapath once it is back */
+	if (vf->cts) {
+		err = iovnet_vf_datapath_up(vf);
+		if (err)
+			set_bit(IOVNET_VF_DOWN, vf->state);
+	}
+	mutex_unlock(&vf->mbx_lock);
 	return err;
 }
 
@@ -664,7 +837,12 @@ static int iovnet_vf_stop(struct net_device *netdev)
 	struct iovnet_vf *vf = netdev_priv(netdev);
 
 	set_bit(IOVNET_VF_DOWN, vf->state);
+	/* A running recovery stopped the datapath and sees DOWN */
+	if (test_bit(IOVNET_VF_RECOVERING, vf->state))
+		return 0;
+	mutex_lock(&vf->mbx_lock);
 	iovnet_vf_datapath_down(vf);
+	mutex_unlock(&vf->mbx_lock);
 	return 0;
 }
 
@@ -679,13 +857,29 @@ static int iovnet_vf_set_mac(struct net_device *netdev, void *p)
 	if (ether_addr_equal(netdev->dev_addr, addr->sa_data))
 		return 0;
 
-	err = iovnet_vf_send_mac(vf, IOVNET_MBX_MAC_PRIMARY, addr->sa_data);
-	if (err == -EPERM) {
-		if (net_ratelimit())
+	if (test_bit(IOVNET_VF_RECOVERING, vf->state)) {
+		set_bit(IOVNET_VF_RESYNC, vf->state);
+		err = -ENODEV;
+	} else {
+		mutex_lock(&vf->mbx_lock);
+		err = iovnet_vf_send_mac(vf, IOVNET_MBX_MAC_PRIMARY,
+					 addr->sa_data);
+		mutex_unlock(&vf->mbx_lock);
+	}
+	if (iovnet_vf_mbx_nacked(err)) {
+		if (!net_ratelimit())
+			return err;
+		if (err == -EADDRINUSE && (vf->pf_caps & IOVNET_MBX_CAP_STATUS))
 			netdev_err(netdev,
-				   "the PF refused MAC address %pM, keeping %pM\n",
+				   "MAC address %pM is in use by another function, keeping %pM\n",
 				   addr->sa_data, netdev->dev_addr);
-		return -EPERM;
+		else
+			netdev_err(netdev,
+				   "the PF refused MAC address %pM (%s), keeping %pM\n",
+				   addr->sa_data,
+				   iovnet_vf_nack_reason(vf, err),
+				   netdev->dev_addr);
+		return err;
 	}
 	/* A PF that is away gets it with the next handshake */
 	eth_hw_addr_set(netdev, addr->sa_data);
@@ -697,11 +891,20 @@ static int iovnet_vf_change_mtu(struct net_device *netdev, int new_mtu)
 	struct iovnet_vf *vf = netdev_priv(netdev);
 	int err;
 
-	/* RX buffers chain, so only the PF's frame limit changes */
-	err = iovnet_vf_send_lpe(vf, new_mtu);
-	if (err == -EPERM) {
-		netdev_err(netdev, "the PF refused frames for MTU %d\n", new_mtu);
-		return -EINVAL;
+	if (test_bit(IOVNET_VF_RECOVERING, vf->state)) {
+		set_bit(IOVNET_VF_RESYNC, vf->state);
+		err = -ENODEV;
+	} else {
+		/* RX buffers chain, so only the PF's frame limit changes */
+		mutex_lock(&vf->mbx_lock);
+		err = iovnet_vf_send_lpe(vf, new_mtu);
+		mutex_unlock(&vf->mbx_lock);
+	}
+	if (iovnet_vf_mbx_nacked(err)) {
+		netdev_err(netdev, "the PF refused frames for MTU %d (%s)\n",
+			   new_mtu, iovnet_vf_nack_reason(vf, err));
+		/* A stock PF gives no reason: too large, as ever */
+		return vf->pf_caps & IOVNET_MBX_CAP_STATUS ? err : -EINVAL;
 	}
 	WRITE_ONCE(netdev->mtu, new_mtu);
 	return 0;
@@ -713,16 +916,37 @@ static int iovnet_vf_vlan_rx_add_vid(struct net_device *netdev,
 	struct iovnet_vf *vf = netdev_priv(netdev);
 	int err;
 
-	err = iovnet_vf_send_vlan(vf, vid, true);
-	if (err == -EPERM) {
+	if (test_bit(IOVNET_VF_RECOVERING, vf->state)) {
+		set_bit(IOVNET_VF_RESYNC, vf->state);
+		err = -ENODEV;
+	} else {
+		mutex_lock(&vf->mbx_lock);
+		/* Removals still queued free the PF's filters first */
+		err = vf->cts ? iovnet_vf_sync_vlans(vf) : 0;
+		if (!err)
+			err = iovnet_vf_send_vlan(vf, vid, true);
+		if (!err)
+			set_bit(vid, vf->sent_vlans);
+		mutex_unlock(&vf->mbx_lock);
+	}
+	if (iovnet_vf_mbx_nacked(err)) {
 		/* VLAN 0 is added on every up: stay quiet about it */
 		if (!vid)
 			return 0;
-		if (net_ratelimit())
+		if (!net_ratelimit())
+			return err;
+		if (!(vf->pf_caps & IOVNET_MBX_CAP_STATUS))
 			netdev_err(netdev,
 				   "the PF refused VLAN %u (port VLAN set?)\n",
 				   vid);
-		return -EPERM;
+		else if (err == -ENOSPC)
+			netdev_err(netdev,
+				   "the PF has no VLAN filter left for this VF: VLAN %u refused\n",
+				   vid);
+		else
+			netdev_err(netdev, "the PF refused VLAN %u (%s)\n",
+				   vid, iovnet_vf_nack_reason(vf, err));
+		return err;
 	}
 	/* A PF that is away gets it with the next handshake */
 	set_bit(vid, vf->active_vlans);
@@ -734,8 +958,10 @@ static int iovnet_vf_vlan_rx_kill_vid(struct net_device *netdev,
 {
 	struct iovnet_vf *vf = netdev_priv(netdev);
 
+	/* No answer to wait for: the rx_mode work tells the PF */
 	clear_bit(vid, vf->active_vlans);
-	iovnet_vf_send_vlan(vf, vid, false);
+	if (!test_bit(IOVNET_VF_REMOVING, vf->state))
+		schedule_work(&vf->rx_mode_task);
 	return 0;
 }
 

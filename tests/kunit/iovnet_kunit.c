@@ -4,8 +4,9 @@
 /*
  * KUnit tests of the logic both drivers take from common/: mailbox message
  * validation, message encoding, the multicast hash, RSS table packing, the
- * 32-bit counter folding and the TX rate factor. They include the very
- * headers the drivers build from, so they test the drivers' own code.
+ * 32-bit counter folding, the TX rate factor and the RX per-buffer
+ * decision. They include the very headers the drivers build from, so they
+ * test the drivers' own code.
  *
  * Run: insmod iovnet_kunit.ko on a kernel with CONFIG_KUNIT (see
  * tools/debug/check); results in dmesg and /sys/kernel/debug/kunit/.
@@ -126,8 +127,8 @@ static const struct iovnet_kt_mbx_case iovnet_kt_mbx_cases[] = {
 	     KT_MAC, KT_MAC_OK, 0),
 	ROWF("set_mac primary local", IOVNET_MBX_SET_MAC,
 	     IOVNET_MBX_MAC_PRIMARY, KT_MAC, KT_MAC_LOCAL, 0),
-	ROWF("set_mac primary zero", IOVNET_MBX_SET_MAC,
-	     IOVNET_MBX_MAC_PRIMARY, KT_MAC, KT_MAC_ZERO, -EINVAL),
+	ROWF("set_mac primary zero (the VF lets it go)", IOVNET_MBX_SET_MAC,
+	     IOVNET_MBX_MAC_PRIMARY, KT_MAC, KT_MAC_ZERO, 0),
 	ROWF("set_mac primary multicast", IOVNET_MBX_SET_MAC,
 	     IOVNET_MBX_MAC_PRIMARY, KT_MAC, KT_MAC_MCAST, -EINVAL),
 	ROWF("set_mac primary ipv6 multicast", IOVNET_MBX_SET_MAC,
@@ -937,6 +938,164 @@ static void iovnet_kt_rate_sweep(struct kunit *test)
 }
 
 /* ---------------------------------------------------------------------- */
+/* RX: what cleaning does with each buffer (iovnet_calc_rx_step)           */
+/* ---------------------------------------------------------------------- */
+
+#define KT_FRAGS	17	/* MAX_SKB_FRAGS of a default config */
+
+static void iovnet_kt_rx_step_table(struct kunit *test)
+{
+	/* discard wins over everything */
+	KUNIT_EXPECT_EQ(test, iovnet_calc_rx_step(true, true, KT_FRAGS, KT_FRAGS,
+						  60, 256, true), IOVNET_RX_DISCARD);
+	KUNIT_EXPECT_EQ(test, iovnet_calc_rx_step(true, false, 0, KT_FRAGS,
+						  60, 256, true), IOVNET_RX_DISCARD);
+	/* a whole short frame is copied, a short first buffer is not */
+	KUNIT_EXPECT_EQ(test, iovnet_calc_rx_step(false, false, 0, KT_FRAGS,
+						  256, 256, true), IOVNET_RX_COPY);
+	KUNIT_EXPECT_EQ(test, iovnet_calc_rx_step(false, false, 0, KT_FRAGS,
+						  257, 256, true), IOVNET_RX_HEAD);
+	KUNIT_EXPECT_EQ(test, iovnet_calc_rx_step(false, false, 0, KT_FRAGS,
+						  60, 256, false), IOVNET_RX_HEAD);
+	KUNIT_EXPECT_EQ(test, iovnet_calc_rx_step(false, false, 0, KT_FRAGS,
+						  60, 0, true), IOVNET_RX_HEAD);
+	/* further buffers: a fragment while there is a slot */
+	KUNIT_EXPECT_EQ(test, iovnet_calc_rx_step(false, true, 0, KT_FRAGS,
+						  60, 256, true), IOVNET_RX_FRAG);
+	KUNIT_EXPECT_EQ(test, iovnet_calc_rx_step(false, true, KT_FRAGS - 1,
+						  KT_FRAGS, 3072, 256, false),
+			IOVNET_RX_FRAG);
+	KUNIT_EXPECT_EQ(test, iovnet_calc_rx_step(false, true, KT_FRAGS,
+						  KT_FRAGS, 3072, 256, false),
+			IOVNET_RX_OVERFLOW);
+	KUNIT_EXPECT_EQ(test, iovnet_calc_rx_step(false, true, KT_FRAGS,
+						  KT_FRAGS, 3072, 256, true),
+			IOVNET_RX_OVERFLOW);
+}
+
+/* The ring as iovnet_clean_rx() keeps it between buffers */
+struct iovnet_kt_rx {
+	bool discard;
+	bool have_skb;
+	unsigned int nr_frags;
+	unsigned int skb_pages;		/* pages the skb being built holds */
+	unsigned int pages_back;	/* pages returned to the pool */
+	unsigned int delivered;
+	unsigned int frame_err;
+};
+
+/* One buffer, bookkept the way the driver does after each step */
+static enum iovnet_rx_step kt_rx_buffer(struct iovnet_kt_rx *r, bool eop)
+{
+	enum iovnet_rx_step step;
+
+	step = iovnet_calc_rx_step(r->discard, r->have_skb, r->nr_frags,
+				   KT_FRAGS, 3072, 256, eop);
+	switch (step) {
+	case IOVNET_RX_DISCARD:
+		r->pages_back++;
+		break;
+	case IOVNET_RX_COPY:
+		r->have_skb = true;	/* the page stays in the ring */
+		break;
+	case IOVNET_RX_HEAD:
+		r->have_skb = true;
+		r->skb_pages = 1;
+		break;
+	case IOVNET_RX_FRAG:
+		r->nr_frags++;
+		r->skb_pages++;
+		break;
+	case IOVNET_RX_OVERFLOW:
+		/* the skb with its pages, and this page, go back */
+		r->pages_back += r->skb_pages + 1;
+		r->skb_pages = 0;
+		r->have_skb = false;
+		r->nr_frags = 0;
+		r->frame_err++;
+		r->discard = true;
+		break;
+	}
+	if (eop) {
+		if (r->have_skb)
+			r->delivered++;
+		r->have_skb = false;
+		r->nr_frags = 0;
+		r->skb_pages = 0;
+		r->discard = false;
+	}
+	return step;
+}
+
+/*
+ * A frame of KT_FRAGS + 4 buffers: head, KT_FRAGS fragments, then the
+ * overflow, after which the rest up to EOP is dropped; every page of it
+ * goes back, one frame error, and the next frame is received whole.
+ */
+static void iovnet_kt_rx_overflow_frame(struct kunit *test)
+{
+	const unsigned int n = KT_FRAGS + 4;
+	struct iovnet_kt_rx r = {};
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		enum iovnet_rx_step step = kt_rx_buffer(&r, i == n - 1);
+		enum iovnet_rx_step want;
+
+		if (i == 0)
+			want = IOVNET_RX_HEAD;
+		else if (i <= KT_FRAGS)
+			want = IOVNET_RX_FRAG;
+		else if (i == KT_FRAGS + 1)
+			want = IOVNET_RX_OVERFLOW;
+		else
+			want = IOVNET_RX_DISCARD;
+		KUNIT_EXPECT_EQ_MSG(test, step, want, "buffer %u", i);
+	}
+	KUNIT_EXPECT_EQ(test, r.pages_back, n);
+	KUNIT_EXPECT_EQ(test, r.frame_err, 1U);
+	KUNIT_EXPECT_EQ(test, r.delivered, 0U);
+	KUNIT_EXPECT_FALSE(test, r.discard);
+
+	/* the next frame, of three buffers, is whole */
+	KUNIT_EXPECT_EQ(test, kt_rx_buffer(&r, false), IOVNET_RX_HEAD);
+	KUNIT_EXPECT_EQ(test, kt_rx_buffer(&r, false), IOVNET_RX_FRAG);
+	KUNIT_EXPECT_EQ(test, kt_rx_buffer(&r, true), IOVNET_RX_FRAG);
+	KUNIT_EXPECT_EQ(test, r.delivered, 1U);
+	KUNIT_EXPECT_EQ(test, r.pages_back, n);
+}
+
+/* Overflow on the EOP buffer itself: nothing is left to discard after it */
+static void iovnet_kt_rx_overflow_at_eop(struct kunit *test)
+{
+	struct iovnet_kt_rx r = {};
+	unsigned int i;
+
+	for (i = 0; i <= KT_FRAGS; i++)
+		kt_rx_buffer(&r, false);
+	KUNIT_EXPECT_EQ(test, kt_rx_buffer(&r, true), IOVNET_RX_OVERFLOW);
+	KUNIT_EXPECT_EQ(test, r.pages_back, KT_FRAGS + 2);
+	KUNIT_EXPECT_FALSE(test, r.discard);
+	/* the next frame, one buffer (longer than copybreak), is whole */
+	KUNIT_EXPECT_EQ(test, kt_rx_buffer(&r, true), IOVNET_RX_HEAD);
+	KUNIT_EXPECT_EQ(test, r.delivered, 1U);
+}
+
+/* A frame of exactly 1 + KT_FRAGS buffers still fits */
+static void iovnet_kt_rx_full_frame(struct kunit *test)
+{
+	struct iovnet_kt_rx r = {};
+	unsigned int i;
+
+	for (i = 0; i <= KT_FRAGS; i++)
+		KUNIT_EXPECT_NE(test, kt_rx_buffer(&r, i == KT_FRAGS),
+				IOVNET_RX_OVERFLOW);
+	KUNIT_EXPECT_EQ(test, r.delivered, 1U);
+	KUNIT_EXPECT_EQ(test, r.frame_err, 0U);
+	KUNIT_EXPECT_EQ(test, r.pages_back, 0U);
+}
+
+/* ---------------------------------------------------------------------- */
 
 static struct kunit_case iovnet_mbx_test_cases[] = {
 	KUNIT_CASE_PARAM(iovnet_kt_mbx_validate, iovnet_kt_mbx_gen_params),
@@ -980,6 +1139,10 @@ static struct kunit_case iovnet_calc_test_cases[] = {
 	KUNIT_CASE(iovnet_kt_fold_idempotent),
 	KUNIT_CASE_PARAM(iovnet_kt_rate, iovnet_kt_rate_gen_params),
 	KUNIT_CASE(iovnet_kt_rate_sweep),
+	KUNIT_CASE(iovnet_kt_rx_step_table),
+	KUNIT_CASE(iovnet_kt_rx_overflow_frame),
+	KUNIT_CASE(iovnet_kt_rx_overflow_at_eop),
+	KUNIT_CASE(iovnet_kt_rx_full_frame),
 	{}
 };
 

@@ -39,7 +39,7 @@ if [ "${LAB_STOCK:-0}" = 1 ]; then
 	[ -n "$PF_IF" ] || die "stock igb did not create a netdev"
 else
 	if ! module_loaded iovnet_pf; then
-		insmod "$ko" || die "insmod $ko failed"
+		iovnet_insmod "$ko" || die "insmod $ko failed"
 	fi
 	pf_load || die "iovnet_pf did not load"
 fi

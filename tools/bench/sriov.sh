@@ -122,10 +122,10 @@ fi
 		fi
 		# (no PF memory figure after guest.sh has loaded it)
 		[ -n "$do_pf" ] || snap "$out/mem/pf-before"
-		insmod "$pf_ko" 2>"$out/insmod-pf.err" || module_loaded iovnet_pf || die "insmod $pf_ko: $(cat "$out/insmod-pf.err")"
+		iovnet_insmod "$pf_ko" 2>"$out/insmod-pf.err" || module_loaded iovnet_pf || die "insmod $pf_ko: $(cat "$out/insmod-pf.err")"
 		PF_KO=$pf_ko pf_load || die "iovnet_pf did not create its netdev"
 		vf_drv=iovnet_vf
-		insmod "$vf_ko" 2>"$out/insmod-vf.err" || die "insmod $vf_ko: $(cat "$out/insmod-vf.err")"
+		iovnet_insmod "$vf_ko" 2>"$out/insmod-vf.err" || die "insmod $vf_ko: $(cat "$out/insmod-vf.err")"
 	fi
 	if [ -n "$do_pf" ] && [ "$kind" = stock ]; then
 		say "PF datapath scenarios (tools/bench/guest.sh)"

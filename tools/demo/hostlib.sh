@@ -64,6 +64,8 @@ host_setup() {	# PF_PCI|"" PEER_IF
 		if [ -d /sys/module/iovnet_pf ]; then
 			echo "$pf" > /sys/bus/pci/drivers_probe
 		else
+			{ [ -d /sys/module/iovnet_lib ] ||
+			  insmod "$top/iovnet_lib.ko"; } &&
 			insmod "$top/iovnet_pf.ko" || return 1
 			HOST_PF_INSMOD=1
 		fi

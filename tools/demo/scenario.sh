@@ -175,7 +175,7 @@ rec_f rttbcnrc "${rttbcnrc:-}"
 ###########################################################################
 step "bind the VFs to iovnet_vf (driver_override), one netns per tenant"
 note "\$ insmod iovnet_vf.ko"
-module_loaded iovnet_vf || insmod "$VF_KO" || die "insmod iovnet_vf failed"
+module_loaded iovnet_vf || iovnet_insmod "$VF_KO" || die "insmod iovnet_vf failed"
 note "\$ echo iovnet_vf > /sys/bus/pci/devices/BDF/driver_override; echo BDF > /sys/bus/pci/drivers_probe"
 note "\$ ip -n TENANT addr add ADDRESS dev VF_NETDEV; ip -n TENANT link set VF_NETDEV up (after the moves)"
 mapfile -t vifs < <(vfs_bind_all iovnet_vf 0 1 2 3)

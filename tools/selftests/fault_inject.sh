@@ -463,7 +463,7 @@ fi
 ip link set "$PF_IF" mtu 1500
 
 # --- VF driver probe (bind to iovnet_vf) -------------------------------------
-vfs_enable 2 && insmod "$VF_KO"
+vfs_enable 2 && iovnet_insmod "$VF_KO"
 scope iovnet_vf "$VF_KO" "$DEPTH"
 VFBDF=$(vf_bdf 0)
 echo iovnet_vf >"/sys/bus/pci/devices/$VFBDF/driver_override"

@@ -73,7 +73,7 @@ peer ip addr add "$NET.2/24" dev pv10
 peer ip link set pv10 up
 
 check "host A: 3 VFs enabled" vfs_enable 3
-insmod "$VF_KO"
+iovnet_insmod "$VF_KO"
 a_ok=1
 vf_setup 0 $MAC_A0 10 ha0 11 || a_ok=0
 vf_setup 1 $MAC_A1 20 ha1 12 || a_ok=0
@@ -81,7 +81,7 @@ vf_setup 2 $MAC_A2 10 ha2 13 || a_ok=0
 check "host A: VF 0 (VLAN 10), VF 1 (VLAN 20), VF 2 (VLAN 10) bound, carrier" test $a_ok = 1
 
 check "host B: 3 VFs enabled, VF 0 (VLAN 10) and VF 1 (VLAN 20) bound, carrier" \
-	hb "$VF_SETUP vfs_enable 3 && insmod \$VF_KO &&
+	hb "$VF_SETUP vfs_enable 3 && iovnet_insmod \$VF_KO &&
 	    vf_setup 0 $MAC_B0 10 hb0 21 && vf_setup 1 $MAC_B1 20 hb1 22"
 
 check "VLAN 10: A0 -> B0 across the wire" wait_for 30 reaches ha0 21

@@ -16,6 +16,7 @@ PEER_NS=peer
 IOVNET_MODDIR=${IOVNET_MODDIR:-$IOVNET_TOP}
 PF_KO=$IOVNET_MODDIR/iovnet_pf.ko
 VF_KO=$IOVNET_MODDIR/iovnet_vf.ko
+LIB_KO=$IOVNET_MODDIR/iovnet_lib.ko
 
 ktap_pass=0
 ktap_fail=0
@@ -107,11 +108,21 @@ module_loaded() { [ -d "/sys/module/$1" ]; }
 # 10 s: a name read before that (eth0) goes stale when udev renames it.
 udev_settle() { udevadm settle -t 60 2>/dev/null; }
 
+# insmod a driver module (iovnet_pf.ko or iovnet_vf.ko) with the library
+# both need, iovnet_lib.ko, loaded first if it is not; it is never
+# unloaded here (rmmod of a driver leaves it, as modprobe -r would not).
+iovnet_insmod() {	# KO
+	if ! module_loaded iovnet_lib; then
+		insmod "$(dirname "$1")/iovnet_lib.ko" || return 1
+	fi
+	insmod "$1"
+}
+
 # Load iovnet_pf (if needed) and set PF_IF to its netdev, once udev has
 # given it its final name.
 pf_load() {
 	if ! module_loaded iovnet_pf; then
-		insmod "$PF_KO" || return 1
+		iovnet_insmod "$PF_KO" || return 1
 	fi
 	udev_settle
 	wait_for 10 netdev_by_mac "$LAB_PF_MAC" >/dev/null || return 1

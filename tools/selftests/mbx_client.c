@@ -14,6 +14,8 @@
  *        mbx_client BDF fuzz N SEED
  *        mbx_client BDF flood SECONDS [W0 [W1..W15]]
  *        mbx_client BDF hold SECONDS
+ *        mbx_client BDF rstloop N [SECONDS]
+ *        mbx_client BDF rtt N
  *
  * Build: gcc -Wall -Wextra -O2 -Iinclude -I../../common -o mbx_client mbx_client.c
  * (include/ lets the protocol header of common/ compile in userspace)
@@ -247,6 +249,9 @@ static bool msg_well_formed(const uint32_t *msg)
 			return true;
 		if (info != IOVNET_MBX_MAC_PRIMARY && info != IOVNET_MBX_MAC_FILTER_ADD)
 			return false;
+		/* All zeros: the VF lets its primary address go */
+		if (info == IOVNET_MBX_MAC_PRIMARY && !msg[1] && !(msg[2] & 0xffff))
+			return true;
 		return mac_valid(msg);
 	case IOVNET_MBX_SET_MULTICAST:
 		if (info > IOVNET_MBX_MAX_MC_HASHES)
@@ -521,10 +526,11 @@ static enum expect gen_bad(uint32_t *msg)
 		msg[0] = MSG(IOVNET_MBX_SET_MAC, rnd_range(3, 255));
 		put_mac(msg, (const uint8_t[]){ 0x02, 0, 0, 0, 0xee, 1 });
 		break;
-	case 3:
-		msg[0] = MSG(IOVNET_MBX_SET_MAC, rnd() & 1 ? IOVNET_MBX_MAC_PRIMARY :
-			     IOVNET_MBX_MAC_FILTER_ADD);
-		put_mac(msg, bad_macs[rnd() % 4]);
+	case 3:		/* all zeros is well formed as a primary address */
+		i = rnd() % 4;
+		msg[0] = MSG(IOVNET_MBX_SET_MAC, rnd() & 1 && i != 2 ?
+			     IOVNET_MBX_MAC_PRIMARY : IOVNET_MBX_MAC_FILTER_ADD);
+		put_mac(msg, bad_macs[i]);
 		break;
 	case 4:
 		msg[0] = MSG(IOVNET_MBX_SET_MULTICAST, rnd_range(IOVNET_MBX_MAX_MC_HASHES + 1,
@@ -781,6 +787,95 @@ static int do_hold(struct vf *vf, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * A VF that resets itself as fast as it can: writes of CTRL.RST through its
+ * own BAR, no handshake in between, N of them and then more until SECONDS
+ * have passed (if given). Each one is a VF reset the PF learns of (VFLRE
+ * and the mailbox interrupt in QEMU's model).
+ */
+static int do_rstloop(struct vf *vf, int argc, char **argv)
+{
+	uint64_t n, i, t0, end, ms;
+	long secs = 0;
+	char *e;
+
+	if (argc < 1 || argc > 2)
+		return 1;
+	errno = 0;
+	n = strtoull(argv[0], &e, 0);
+	if (errno || *e || !n)
+		return 1;
+	if (argc == 2) {
+		secs = strtol(argv[1], &e, 0);
+		if (*e || secs <= 0)
+			return 1;
+	}
+
+	t0 = now_ns();
+	end = t0 + secs * 1000000000ull;
+	for (i = 0; i < n || now_ns() < end; i++)
+		wr32(vf, IOVNET_CTRL, IOVNET_CTRL_RST);
+	ms = (now_ns() - t0) / 1000000;
+	printf("rstloop: writes=%" PRIu64 " ms=%" PRIu64 " per_s=%" PRIu64 "\n",
+	       i, ms, ms ? i * 1000 / ms : i);
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Mailbox round trips: the reset handshake (VF_RESET), then N GET_LINK
+ * requests one after the other, each timed from the first lock attempt to
+ * the reply taken. Prints the counts and the 50th/99th percentile and the
+ * largest round trip in microseconds (timeouts count as 2 s).
+ */
+static int do_rtt(struct vf *vf, int argc, char **argv)
+{
+	uint32_t msg[IOVNET_MBX_WORDS] = { MSG(IOVNET_MBX_VF_RESET, 0) };
+	uint32_t reply[IOVNET_MBX_WORDS];
+	uint64_t n, i, t0, *us, cnt[R_BUSY + 1] = { 0 };
+	enum result r;
+	char *e;
+
+	if (argc != 1)
+		return 1;
+	errno = 0;
+	n = strtoull(argv[0], &e, 0);
+	if (errno || *e || !n || n > 1000000)
+		return 1;
+	us = calloc(n, sizeof(*us));
+	if (!us)
+		return 2;
+
+	r = mbx_exchange(vf, msg, reply);
+	printf("rtt: initial VF_RESET %s\n", result_name[r]);
+
+	for (i = 0; i < n; i++) {
+		memset(msg, 0, sizeof(msg));
+		msg[0] = MSG(IOVNET_MBX_GET_LINK, 0);
+		t0 = now_ns();
+		r = mbx_exchange(vf, msg, reply);
+		us[i] = (now_ns() - t0) / 1000;
+		if (r == R_TIMEOUT)
+			us[i] = REPLY_TIMEOUT_NS / 1000;
+		cnt[r]++;
+	}
+	qsort(us, n, sizeof(*us), cmp_u64);
+	printf("rtt: n=%" PRIu64 " ack=%" PRIu64 " nack=%" PRIu64
+	       " other=%" PRIu64 " timeout=%" PRIu64 " busy=%" PRIu64
+	       " p50_us=%" PRIu64 " p99_us=%" PRIu64 " max_us=%" PRIu64 "\n",
+	       n, cnt[R_ACK], cnt[R_NACK], cnt[R_OTHER], cnt[R_TIMEOUT],
+	       cnt[R_BUSY], us[n / 2], us[n * 99 / 100],
+	       us[n - 1]);
+	free(us);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -788,7 +883,9 @@ static void usage(void)
 		"       mbx_client BDF send W0 [W1..W15]\n"
 		"       mbx_client BDF fuzz N SEED\n"
 		"       mbx_client BDF flood SECONDS [W0 [W1..W15]]\n"
-		"       mbx_client BDF hold SECONDS\n");
+		"       mbx_client BDF hold SECONDS\n"
+		"       mbx_client BDF rstloop N [SECONDS]\n"
+		"       mbx_client BDF rtt N\n");
 }
 
 int main(int argc, char **argv)
@@ -804,7 +901,8 @@ int main(int argc, char **argv)
 	mode = argv[2];
 	if (strcmp(mode, "reset") && strcmp(mode, "send") &&
 	    strcmp(mode, "fuzz") && strcmp(mode, "flood") &&
-	    strcmp(mode, "hold")) {
+	    strcmp(mode, "hold") && strcmp(mode, "rstloop") &&
+	    strcmp(mode, "rtt")) {
 		usage();
 		return 1;
 	}
@@ -820,8 +918,12 @@ int main(int argc, char **argv)
 		err = do_fuzz(&vf, argc - 3, argv + 3);
 	else if (!strcmp(mode, "flood"))
 		err = do_flood(&vf, argc - 3, argv + 3);
-	else
+	else if (!strcmp(mode, "hold"))
 		err = do_hold(&vf, argc - 3, argv + 3);
+	else if (!strcmp(mode, "rstloop"))
+		err = do_rstloop(&vf, argc - 3, argv + 3);
+	else
+		err = do_rtt(&vf, argc - 3, argv + 3);
 	if (err == 1)
 		usage();
 	munmap((void *)vf.bar, vf.len);

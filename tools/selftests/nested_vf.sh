@@ -77,16 +77,18 @@ bind_vfio() {
 }
 check "VF bound to vfio-pci, alone in IOMMU group $GROUP (/dev/vfio/$GROUP)" bind_vfio
 
-# The nested guest's initramfs: busybox, iovnet_vf.ko and our init
+# The nested guest's initramfs: busybox, iovnet_lib.ko, iovnet_vf.ko and
+# our init
 build_initramfs() {
 	mkdir -p "$WORK/root/bin" &&
 	cp /bin/busybox "$WORK/root/bin/busybox" &&
+	strip --strip-debug -o "$WORK/root/iovnet_lib.ko" "$LIB_KO" &&
 	strip --strip-debug -o "$WORK/root/iovnet_vf.ko" "$VF_KO" &&
 	cp "$IOVNET_TOP/tools/selftests/nested/init" "$WORK/root/init" &&
 	(cd "$WORK/root" && find . | cpio -o -H newc --quiet > "$WORK/initramfs.cpio") &&
 	[ -s "$WORK/initramfs.cpio" ]
 }
-check "initramfs built (busybox, iovnet_vf.ko, init)" build_initramfs
+check "initramfs built (busybox, iovnet_lib.ko, iovnet_vf.ko, init)" build_initramfs
 ktap_info "initramfs: $(( $(stat -c %s "$WORK/initramfs.cpio") / 1024 )) KiB"
 
 KERNEL=/boot/vmlinuz-$(uname -r)

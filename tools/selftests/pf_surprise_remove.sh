@@ -23,7 +23,7 @@ cleanup() {
 	[ -e "$(pf_sysfs)" ] && vfs_disable 2>/dev/null
 	# Put the igb back if the test stopped while it was unplugged
 	if ! qemu_has_igb; then
-		module_loaded iovnet_pf || insmod "$PF_KO"
+		module_loaded iovnet_pf || iovnet_insmod "$PF_KO"
 		$LAB_MONITOR device_add "$IGB_DEV" >/dev/null
 		wait_for 60 test -e "$(pf_sysfs)/driver"
 	fi
@@ -76,7 +76,7 @@ pf_load && pf_up && wait_ping 20 || { echo "Bail out! PF did not come up"; exit 
 check "the igb is in QEMU's PCI tree as igb0" qemu_has_igb
 
 vfs_enable $NVFS
-insmod "$VF_KO"
+iovnet_insmod "$VF_KO"
 VF_IF=() VF_BDFS=
 for i in $(seq 0 $((NVFS - 1))); do
 	VF_BDFS+=" $(vf_bdf "$i")"
@@ -122,7 +122,7 @@ check "rmmod iovnet_pf after the removal ($(ms_since "$t1") ms for both)" \
 check "no oops, WARN or lockdep report during the removal" dmesg_clean
 
 # Back in: the driver is loaded first, so the hotplug probes it
-insmod "$PF_KO"
+iovnet_insmod "$PF_KO"
 t0=$(date +%s%N)
 out=$($LAB_MONITOR device_add "$IGB_DEV")
 rc=$?
@@ -138,7 +138,7 @@ check "PF -> partner after the re-plug (first answer after ${ms} ms)" ping_peer 
 ktap_info "re-plug: $(ms_since "$t0") ms from device_add to PF traffic"
 
 vfs_enable 2
-insmod "$VF_KO"
+iovnet_insmod "$VF_KO"
 VF_IF[0]=$(vf_bind 0 iovnet_vf)
 tenant t0 "${VF_IF[0]}" 192.168.77.10
 check "a VF again after the re-plug: VF 0 -> partner" wait_for "$(time_bound 30)" vf0_reaches_peer

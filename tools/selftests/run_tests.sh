@@ -24,7 +24,7 @@ for t in "$@"; do
 	timeout --foreground "$timeout" "$dir/$t" 2>&1 | sed -u 's/^/  /'
 	rc=${PIPESTATUS[0]}
 	# Leave the next test a clean slate: no module of ours loaded.
-	for m in iovnet_vf iovnet_pf; do
+	for m in iovnet_vf iovnet_pf iovnet_lib; do
 		[ -d /sys/module/$m ] && rmmod $m 2>/dev/null
 	done
 	echo "# $t: $((SECONDS - t0))s"

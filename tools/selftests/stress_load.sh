@@ -205,7 +205,7 @@ t=$(ms_now)
 bg_ping pf - -i 0.01 "$PEER_IP"
 wait_for 10 grep -q 'bytes from' "$SCRATCH/pf.ping"
 done_cycles=0 errors=0 bound_cycles=0 bound_ok=0
-insmod "$VF_KO" || errors=$((errors + 1))
+iovnet_insmod "$VF_KO" || errors=$((errors + 1))
 all7_up() {
 	local i d
 	for i in 0 1 2 3 4 5 6; do
@@ -372,7 +372,7 @@ for i in $(seq "$RELOADS"); do
 	rmmod iovnet_vf || rl_err=$((rl_err + 1))
 	bg_stop f0 >/dev/null
 	t1=$(ms_now)
-	insmod "$VF_KO" || rl_err=$((rl_err + 1))
+	iovnet_insmod "$VF_KO" || rl_err=$((rl_err + 1))
 	if tenants_up probed && wait_for $RECOVER_S both_reach; then
 		rec+=($(( $(ms_now) - t1 )))
 	else

@@ -335,7 +335,7 @@ ktap_info "pf: $(( $(date +%s) - t0 )) s"
 
 vf_setup() {
 	ip addr flush dev "$PF_IF" scope global || return 1
-	{ module_loaded iovnet_vf || insmod "$VF_KO"; } ||
+	{ module_loaded iovnet_vf || iovnet_insmod "$VF_KO"; } ||
 		{ ktap_info "insmod $VF_KO failed"; return 1; }
 	vfs_enable 1 || { ktap_info "could not enable a VF"; return 1; }
 	vf_on=1

@@ -46,7 +46,7 @@ check "3 VFs enabled, none bound" vfs_enable 3
 for i in 0 1 2; do
 	ip link set "$PF_IF" vf $i mac "${MAC[$i]}"
 done
-insmod "$VF_KO"
+iovnet_insmod "$VF_KO"
 VF0=$(vf_bind 0 iovnet_vf) && VF1=$(vf_bind 1 iovnet_vf) && VF2=$(vf_bind 2 iovnet_vf)
 check "iovnet_vf binds VF 0-2 ($VF0, $VF1, $VF2)" test -n "$VF0" -a -n "$VF1" -a -n "$VF2"
 tenant t0 "$VF0" 192.168.77.20 && tenant t1 "$VF1" 192.168.77.21 &&

@@ -27,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ktap_header 39
+ktap_header 40
 
 MAC0=02:00:00:00:00:30 MAC1B=02:00:00:00:00:31 NEW0=02:00:00:00:00:32
 CELL=igb+ours
@@ -37,8 +37,8 @@ check "stock igb drives the PF" \
 pf_up || { echo "Bail out! PF has no carrier"; exit 1; }
 check "2 VFs enabled, none bound" vfs_enable 2
 ip link set "$PF_IF" vf 0 mac $MAC0
-check "insmod iovnet_vf alone (no other module of ours)" \
-	sh -c "insmod $VF_KO && ! lsmod | grep -q '^iovnet_pf '"
+check "insmod iovnet_vf with iovnet_lib only (no iovnet_pf)" \
+	eval 'iovnet_insmod "$VF_KO" && ! lsmod | grep -q "^iovnet_pf "'
 check "no module parameters" test ! -d /sys/module/iovnet_vf/parameters
 
 VF0=$(vf_bind 0 iovnet_vf) && VF1=$(vf_bind 1 iovnet_vf)
@@ -76,6 +76,9 @@ ks_ok() {
 	grep -q 'Speed: 1000Mb/s' <<<"$ks" && grep -q 'Link detected: yes' <<<"$ks"
 }
 check "ethtool: 1000Mb/s from the PF's STATUS, link detected" ks_ok
+# No extensions from a stock PF, so no status codes (refusals stay EPERM)
+check "stock PF: ethtool -i firmware-version \"mbx 0 caps 0x0\" (no extensions)" \
+	sh -c "ip netns exec t0 ethtool -i $VF0 | grep -qx 'firmware-version: mbx 0 caps 0x0'"
 
 check "VF 0 -> link partner: first ping within 20 s" \
 	wait_for 20 tping t0 -c 1 -W 1 "$PEER_IP"

@@ -51,7 +51,7 @@ vf0_tcp() { local b; b=$(iperf_ns_to_peer t0 3) && [ "$b" -gt 1000000 ]; }
 ktap_header 13
 
 pf_load && pf_up && wait_ping 20 || { echo "Bail out! PF did not come up"; exit 1; }
-vfs_enable 2 && insmod "$VF_KO" || { echo "Bail out! no VFs"; exit 1; }
+vfs_enable 2 && iovnet_insmod "$VF_KO" || { echo "Bail out! no VFs"; exit 1; }
 ip link set "$PF_IF" vf 0 mac 02:00:00:00:00:70
 ip link set "$PF_IF" vf 1 mac 02:00:00:00:00:71
 VF0=$(vf_bind 0 iovnet_vf) && VF1=$(vf_bind 1 iovnet_vf) &&

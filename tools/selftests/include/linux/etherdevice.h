@@ -7,6 +7,11 @@
 #include <linux/types.h>
 #include <string.h>
 
+static inline bool is_zero_ether_addr(const u8 *addr)
+{
+	return !(addr[0] | addr[1] | addr[2] | addr[3] | addr[4] | addr[5]);
+}
+
 /* Unicast and not all zeroes, as the kernel's helper defines it */
 static inline bool is_valid_ether_addr(const u8 *addr)
 {
