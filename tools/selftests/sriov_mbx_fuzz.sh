@@ -140,7 +140,7 @@ smf_send() {	# WORDS...: one message; prints the client's output
 }
 
 # ---------------------------------------------------------------------------
-ktap_header 45
+ktap_header 47
 
 build() {
 	local out
@@ -230,8 +230,8 @@ expect_reply() {
 }
 expect_reply '0xa0000201 0x00000003 0x000003e8' \
 	"GET_LINK: ACK|CTS, link up full duplex, 1000 Mb/s" 0x0201
-expect_reply '0xa0000200 0x00000001 0x00000003 0x00002400' \
-	"GET_CAPS: ACK|CTS, version 1, caps LINK|RSS, max frame 9216" 0x0200
+expect_reply '0xa0000200 0x00000002 0x00000003 0x00002400' \
+	"GET_CAPS from a version 1 VF: ACK|CTS, version 2, caps LINK|RSS, max frame 9216" 0x0200
 expect_reply '0xa0000005 .*' "SET_LPE 1522: ACK" 0x0005 1522
 expect_reply '0xa0020003 .*' "SET_MULTICAST 2 hashes: ACK" 0x00020003 0x0fff0010
 expect_reply '0xa0000004 .*' "SET_VLAN remove 100 (not held): ACK" 0x0004 100
@@ -242,16 +242,20 @@ expect_reply '0x60010006' "SET_PROMISC unicast from an untrusted VF: NACK" 0x000
 expect_reply '0x60000002 .*' "SET_MAC another primary MAC, untrusted: NACK" \
 	0x0002 0x00ee0002 0x0101
 expect_reply '0x60007777' "unknown ID 0x7777: NACK" 0x7777
+expect_reply '0xa0000200 0x00000002 0x00000007 0x00002400' \
+	"GET_CAPS from a version 2 VF asking for CAP_STATUS: granted" 0x0200 2 7
+expect_reply '0x61010006' \
+	"with CAP_STATUS, SET_PROMISC from an untrusted VF: NACK, status 1 (not permitted)" 0x00010006
 
 count_a() {
 	local inv nak
 	inv=$(( $(smf_stat 0 mbx_invalid) - base[0.mbx_invalid] ))
 	nak=$(( $(smf_stat 0 mbx_nacks) - base[0.mbx_nacks] ))
 	ktap_info "VF 0 invalid +$inv nacks +$nak"
-	# invalid: 0x7777; NACKed: before handshake, 2 policy, 0x7777
-	[ "$inv" -eq 1 ] && [ "$nak" -eq 4 ]
+	# invalid: 0x7777; NACKed: before handshake, 3 policy, 0x7777
+	[ "$inv" -eq 1 ] && [ "$nak" -eq 5 ]
 }
-check "VF 0 counters: 1 invalid, 4 NACKs so far" count_a
+check "VF 0 counters: 1 invalid, 5 NACKs so far" count_a
 
 # ---------------------------------------------------------------------------
 ktap_info "(b) fuzz: $FUZZ_N messages, seed $FUZZ_SEED"
