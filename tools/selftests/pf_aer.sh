@@ -15,8 +15,12 @@
 #    severity): iovnet_pf's error_detected / slot_reset / resume bring the
 #    PF back, the VFs come back with the administrator's configuration
 #    (MAC, port VLAN, spoof check, link state) and traffic;
-#  - a fatal one (MALF_TLP): the root port resets its link; the same
-#    recovery, with the VFs' drivers recovering on their own.
+#  - no fatal one: the AER core answers it with a secondary bus reset of
+#    the root port, after which QEMU's root port never reports Data Link
+#    Layer Link Active, so the PCI core gives up ("Data Link Layer Link
+#    Active not set in 100 msec", "subordinate device reset failed") and
+#    the igb is left unusable for the rest of the boot (README, model
+#    limits).
 # Each case is timed from the injection to the tenants' first ping.
 
 . "$(dirname "$0")/lib.sh"
@@ -64,11 +68,11 @@ recovery_case() {
 	check "$what: kernel log clean" dmesg_clean
 }
 
-ktap_header 21
+ktap_header 13
 
 pf_load && pf_up && wait_ping 20 || { echo "Bail out! PF did not come up"; exit 1; }
 if [ ! -e "/sys/bus/pci/devices/$RP/aer_dev_correctable" ]; then
-	for i in $(seq 21); do
+	for i in $(seq 13); do
 		ktap_result skip "AER case $i" "the guest kernel does not report AER for the PF"
 	done
 	ktap_finish
@@ -94,6 +98,5 @@ check "correctable: no recovery started" sh -c '! dmesg | tail -n +'$((DMESG_MAR
 check "correctable: tenants and PF kept talking" sh -c 'both_reach() { ip netns exec t0 ping -q -c 3 -W 1 '"$PEER_IP"' >/dev/null && ip netns exec t1 ping -q -c 3 -W 1 10.20.0.2 >/dev/null; }; both_reach && ping -q -c 3 -W 1 '"$PEER_IP"' >/dev/null'
 
 recovery_case "non-fatal" UNSUP
-recovery_case "fatal" MALF_TLP
 
 ktap_finish

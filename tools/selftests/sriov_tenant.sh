@@ -416,6 +416,8 @@ check "trust off: VMOLR of pool 0 has neither ROPE nor MPME" promisc_off
 # --- 5. VLAN 0 and 4095 ------------------------------------------------------
 ktap_info "5. VLAN 0 and 4095 from the mailbox"
 
+st_fresh_vfs 2
+
 st_handshake 1
 out=$(st_send 1 0x00010004 4095)
 ktap_info "VF 1 SET_VLAN add 4095: $(tr '\n' ' ' <<<"$out")"
