@@ -222,6 +222,16 @@ tenant_carrier() {	# NS IFACE
 
 tns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
+# Build the raw mailbox client (mbx_client.c) into PATH: the protocol and
+# register names are common/'s, through include/. Fails on any warning.
+mbx_client_build() {	# PATH
+	local out
+	out=$(gcc -Wall -Wextra -O2 -I"$(dirname "$0")/include" -I"$IOVNET_TOP/common" \
+		-o "$1" "$(dirname "$0")/mbx_client.c" 2>&1)
+	[ -z "$out" ] || ktap_info "$out"
+	[ -x "$1" ] && [ -z "$out" ]
+}
+
 # Ping quietly from a tenant namespace; the status is ping's.
 tping() {	# NS ping-arguments...
 	local ns=$1

@@ -142,15 +142,7 @@ smf_send() {	# WORDS...: one message; prints the client's output
 # ---------------------------------------------------------------------------
 ktap_header 47
 
-build() {
-	local out
-	# The protocol and register names are common/'s, through include/
-	out=$(gcc -Wall -Wextra -O2 -I"$(dirname "$0")/include" -I"$IOVNET_TOP/common" \
-		-o "$MBX" "$(dirname "$0")/mbx_client.c" 2>&1)
-	[ -z "$out" ] || ktap_info "$out"
-	[ -x "$MBX" ] && [ -z "$out" ]
-}
-check "mbx_client builds without a warning (gcc -Wall -Wextra -O2)" build
+check "mbx_client builds without a warning (gcc -Wall -Wextra -O2)" mbx_client_build "$MBX"
 
 setup_vfs() {
 	pf_load && pf_up && wait_ping 10 || return 1

@@ -184,14 +184,7 @@ ktap_header 40
 
 # --- setup -------------------------------------------------------------------
 
-build() {
-	local out
-	out=$(gcc -Wall -Wextra -O2 -I"$(dirname "$0")/include" -I"$IOVNET_TOP/common" \
-		-o "$MBX" "$(dirname "$0")/mbx_client.c" 2>&1)
-	[ -z "$out" ] || ktap_info "$out"
-	[ -x "$MBX" ] && [ -z "$out" ]
-}
-check "mbx_client builds without a warning" build
+check "mbx_client builds without a warning" mbx_client_build "$MBX"
 
 setup() {
 	pf_load && pf_up && wait_ping 10 || return 1
