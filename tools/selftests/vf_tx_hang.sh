@@ -99,10 +99,14 @@ check "no TX timeout on VF 1 or the PF" \
 setpci -s "$VF0_BDF" COMMAND=4:4
 t_fix=$(date +%s%N)
 check "Bus Master Enable set again" test "$(bme)" = 1
+# The verdict is time_until's own: a recovery still finishing may restart
+# the datapath right after the first answer, and a second ping would fail
 ms=$(time_until 30 vf0_ping)
-check "VF 0 -> partner again within 30 s of bus mastering (${ms} ms)" vf0_ping
+rc=$?
+check "VF 0 -> partner again within 30 s of bus mastering (${ms} ms)" test $rc = 0
 ms=$(time_until 60 vf0_tcp)
-check "VF 0 TCP to the partner moves data within 60 s (${ms} ms)" vf0_tcp
+rc=$?
+check "VF 0 TCP to the partner moves data within 60 s (${ms} ms)" test $rc = 0
 kmsg "iovnet-selftest: expect tx-watchdog end"
 EXPECTING=0
 ktap_info "stall to recovery: $(( (t_fix - t_stall) / 1000000 )) ms with bus mastering off," \
