@@ -534,12 +534,44 @@ static void iovnet_kt_caps_reply(struct kunit *test)
 	msg.caps.version = cpu_to_le32(IOVNET_MBX_VERSION);
 	msg.caps.caps = cpu_to_le32(IOVNET_MBX_CAPS);
 	msg.caps.max_frame = cpu_to_le32(IOVNET_MBX_MAX_FRAME);
-	KUNIT_EXPECT_EQ(test, le32_to_cpu(msg.words[1]), 1U);
-	KUNIT_EXPECT_EQ(test, le32_to_cpu(msg.words[2]), 3U);
+	/* Version 2 added the status code; its bits are the wire contract */
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(msg.words[1]), 2U);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(msg.words[2]), 7U);
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(msg.words[3]), 9728U);
 	KUNIT_EXPECT_EQ(test, sizeof(msg.caps) / 4, 4);
+	KUNIT_EXPECT_EQ(test, IOVNET_MBX_VERSION_MIN, 1);
 	/* Each capability has its own bit */
 	KUNIT_EXPECT_EQ(test, IOVNET_MBX_CAP_LINK & IOVNET_MBX_CAP_RSS, 0);
+	KUNIT_EXPECT_EQ(test, IOVNET_MBX_CAP_STATUS &
+			(IOVNET_MBX_CAP_LINK | IOVNET_MBX_CAP_RSS), 0);
+}
+
+/*
+ * Status codes (word 0 bits 28:24): every errno the PF sends comes back as
+ * the same errno on the VF, an unknown code reads as -EPERM, and the code
+ * never spills into the stock bits (ACK/NACK/CTS, message ID).
+ */
+static void iovnet_kt_status_roundtrip(struct kunit *test)
+{
+	static const int errs[] = { -EINVAL, -ENOSPC, -EADDRINUSE, -EAGAIN,
+				    -EOPNOTSUPP, -EPERM };
+	u32 word0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(errs); i++) {
+		word0 = FIELD_PREP(IOVNET_MBX_STATUS,
+				   iovnet_mbx_status_from_errno(errs[i]));
+		KUNIT_EXPECT_EQ(test, iovnet_mbx_status_to_errno(word0), errs[i]);
+		KUNIT_EXPECT_EQ(test, word0 & (IOVNET_MBX_ACK | IOVNET_MBX_NACK |
+					       IOVNET_MBX_CTS | IOVNET_MBX_ID), 0U);
+	}
+	KUNIT_EXPECT_EQ(test, iovnet_mbx_status_from_errno(0), IOVNET_MBX_ST_OK);
+	KUNIT_EXPECT_EQ(test, iovnet_mbx_status_from_errno(-EBUSY),
+			IOVNET_MBX_ST_AGAIN);
+	KUNIT_EXPECT_EQ(test, iovnet_mbx_status_from_errno(-ENOMEM),
+			IOVNET_MBX_ST_PERM);
+	word0 = FIELD_PREP(IOVNET_MBX_STATUS, 31);
+	KUNIT_EXPECT_EQ(test, iovnet_mbx_status_to_errno(word0), -EPERM);
 }
 
 /* GET_LINK reply and CTRL_LINK: flags in word 1, speed in word 2 */
@@ -1112,6 +1144,7 @@ static struct kunit_case iovnet_mbx_test_cases[] = {
 	KUNIT_CASE(iovnet_kt_mc_layout),
 	KUNIT_CASE(iovnet_kt_word1_layouts),
 	KUNIT_CASE(iovnet_kt_caps_reply),
+	KUNIT_CASE(iovnet_kt_status_roundtrip),
 	KUNIT_CASE(iovnet_kt_link_reply),
 	KUNIT_CASE(iovnet_kt_stock_ids),
 	KUNIT_CASE(iovnet_kt_mc_hash_vectors),
