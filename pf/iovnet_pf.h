@@ -167,7 +167,8 @@ enum iovnet_pf_vf_counter {
  * @msgs: mailbox messages received
  * @nacks: requests refused (policy or malformed)
  * @invalid: malformed requests
- * @throttled: times the VF was throttled
+ * @throttling: over budget; its mailbox interrupt is masked until it is not
+ * @throttled: times the VF went over its budget (episodes, not passes)
  * @busy: times the PF found the VF holding its buffer
  * @resets: VF_RESET handshakes and FLRs
  * @cnt: 64-bit pool counters
@@ -209,6 +210,7 @@ struct iovnet_pf_vf {
 	u64 msgs;
 	u64 nacks;
 	u64 invalid;
+	bool throttling;
 	u64 throttled;
 	u64 busy;
 	u64 resets;
@@ -271,6 +273,8 @@ enum iovnet_pf_state {
  * @mbx_task: mailbox and VF reset work
  * @mbx_pending: VFs whose request waits for flood control
  * @flr_pending: VFs whose reset waits for flood control
+ * @mbx_irq_masked: VFs whose mailbox interrupt is masked (MBVFIMR) while
+ *	they are throttled
  * @rar_vf_uc_owner: VF (+1) owning each extra-filter RAR entry, 0 when free
  * @rar_vf_uc_addr: the address of each extra-filter RAR entry
  * @vf_link_up: the link as last reported to the VFs
@@ -309,6 +313,7 @@ struct iovnet_pf {
 	struct delayed_work mbx_task;
 	unsigned long mbx_pending;
 	unsigned long flr_pending;
+	unsigned long mbx_irq_masked;
 	u8 rar_vf_uc_owner[IOVNET_PF_RAR_VF_UC_NUM];
 	u8 rar_vf_uc_addr[IOVNET_PF_RAR_VF_UC_NUM][ETH_ALEN];
 	bool vf_link_up;
@@ -421,6 +426,7 @@ int iovnet_pf_get_vf_stats(struct net_device *netdev, int vf,
 /* iovnet_pf_mbx.c: the mailbox transport */
 void iovnet_pf_mbx_task(struct work_struct *work);
 void iovnet_pf_mbx_schedule(struct iovnet_pf *pf);
+void iovnet_pf_mbx_start(struct iovnet_pf *pf);
 void iovnet_pf_mbx_notify(struct iovnet_pf *pf, unsigned int vf, u8 what);
 
 /* iovnet_pf_ethtool.c */

@@ -527,6 +527,9 @@ void iovnet_pf_update_hw_stats(struct iovnet_pf *pf)
 {
 	struct iovnet_pf_hw_stats *s = &pf->hw_stats;
 
+	/* An offline device reads all ones: that is no traffic to add */
+	if (test_bit(IOVNET_PF_IO_ERROR, pf->state))
+		return;
 	spin_lock_bh(&pf->stats_lock);
 	s->crcerrs += pf_rd32(pf, IOVNET_CRCERRS);
 	s->algnerrc += pf_rd32(pf, IOVNET_ALGNERRC);

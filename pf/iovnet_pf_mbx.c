@@ -125,13 +125,73 @@ static void iovnet_pf_mbx_charge(struct iovnet_pf_vf *v, int cost)
 	v->tokens = max(v->tokens - cost, -IOVNET_PF_MBX_BURST);
 }
 
-static void iovnet_pf_mbx_throttled(struct iovnet_pf *pf, unsigned int vf)
+/* Jiffies until VF @v's bucket has credit again, at least one */
+static unsigned long iovnet_pf_mbx_refill_in(const struct iovnet_pf_vf *v)
 {
-	if (!pf->vfs[vf].throttled++)
+	unsigned long owed = v->tokens > 0 ? 0 : 1 - v->tokens;
+
+	return max(1UL, DIV_ROUND_UP(owed * HZ, IOVNET_PF_MBX_PER_SEC));
+}
+
+/* MBVFIMR: the mailbox and reset interrupts of every VF not throttled */
+static void iovnet_pf_mbx_irq_apply(struct iovnet_pf *pf)
+{
+	u32 vfs = pf->num_vfs ? GENMASK(pf->num_vfs - 1, 0) : 0;
+
+	pf_wr32(pf, IOVNET_PF_MBVFIMR, vfs & ~pf->mbx_irq_masked);
+}
+
+/*
+ * VF @vf is over its budget. Its requests and resets stay latched in
+ * MBVFICR and VFLRE, which every pass reads, so its interrupt is masked
+ * until it is served again: a flooding VF then costs the PF one pass per
+ * refill, not one per message it writes.
+ */
+static void iovnet_pf_mbx_throttle(struct iovnet_pf *pf, unsigned int vf)
+{
+	struct iovnet_pf_vf *v = &pf->vfs[vf];
+
+	if (v->throttling)
+		return;
+	v->throttling = true;
+	__set_bit(vf, &pf->mbx_irq_masked);
+	iovnet_pf_mbx_irq_apply(pf);
+	if (!v->throttled++)
 		dev_warn(&pf->pdev->dev, "VF %u: mailbox flood, throttled\n",
 			 vf);
 	else
 		iovnet_pf_vf_warn(pf, vf, "mailbox flood, throttled\n");
+}
+
+static void iovnet_pf_mbx_unthrottle(struct iovnet_pf *pf, unsigned int vf)
+{
+	struct iovnet_pf_vf *v = &pf->vfs[vf];
+
+	if (!v->throttling)
+		return;
+	v->throttling = false;
+	__clear_bit(vf, &pf->mbx_irq_masked);
+	iovnet_pf_mbx_irq_apply(pf);
+}
+
+/**
+ * iovnet_pf_mbx_start() - the mailbox after VFs came, went or were reset
+ * @pf: the PF, under @pf->vf_lock, @pf->num_vfs set
+ *
+ * Forgets what waited for flood control and unmasks every VF's mailbox
+ * interrupt: the hardware's reset value of MBVFIMR is not relied on.
+ */
+void iovnet_pf_mbx_start(struct iovnet_pf *pf)
+{
+	unsigned int vf;
+
+	lockdep_assert_held(&pf->vf_lock);
+	pf->mbx_pending = 0;
+	pf->flr_pending = 0;
+	pf->mbx_irq_masked = 0;
+	for (vf = 0; vf < pf->num_vfs; vf++)
+		pf->vfs[vf].throttling = false;
+	iovnet_pf_mbx_irq_apply(pf);
 }
 
 static void iovnet_pf_mbx_request(struct iovnet_pf *pf, unsigned int vf)
@@ -269,7 +329,7 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 {
 	struct iovnet_pf *pf = container_of(to_delayed_work(work),
 					    struct iovnet_pf, mbx_task);
-	unsigned long pending, flr, delay = ULONG_MAX;
+	unsigned long pending, flr, wait, delay = ULONG_MAX;
 	unsigned int vf;
 	u32 icr;
 
@@ -289,9 +349,10 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 		struct iovnet_pf_vf *v = &pf->vfs[vf];
 
 		if (!iovnet_pf_mbx_budget(v)) {
-			iovnet_pf_mbx_throttled(pf, vf);
+			iovnet_pf_mbx_throttle(pf, vf);
 			continue;
 		}
+		iovnet_pf_mbx_unthrottle(pf, vf);
 		clear_bit(vf, &pf->flr_pending);
 		iovnet_pf_mbx_charge(v, IOVNET_PF_MBX_COST_RESET);
 		v->notify = 0;
@@ -312,10 +373,11 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 			continue;
 		}
 		if (!iovnet_pf_mbx_budget(v)) {
-			iovnet_pf_mbx_throttled(pf, vf);
+			iovnet_pf_mbx_throttle(pf, vf);
 			set_bit(vf, &pf->mbx_pending);
 			continue;
 		}
+		iovnet_pf_mbx_unthrottle(pf, vf);
 		iovnet_pf_mbx_charge(v, IOVNET_PF_MBX_COST_MSG);
 		iovnet_pf_mbx_request(pf, vf);
 	}
@@ -325,11 +387,17 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 
 		if (v->notify && !iovnet_pf_mbx_backoff_left(v, jiffies))
 			iovnet_pf_mbx_send_notify(pf, vf);
-		/* Left waiting: next tick, or when the VF's back-off ends */
+		/*
+		 * Left waiting: next tick, or when the VF's back-off ends, or
+		 * when its bucket has credit again
+		 */
 		if (v->notify || test_bit(vf, &pf->mbx_pending) ||
-		    test_bit(vf, &pf->flr_pending))
-			delay = min(delay,
-				    iovnet_pf_mbx_backoff_left(v, jiffies) ?: 1);
+		    test_bit(vf, &pf->flr_pending)) {
+			wait = iovnet_pf_mbx_backoff_left(v, jiffies) ?: 1;
+			if (v->throttling)
+				wait = max(wait, iovnet_pf_mbx_refill_in(v));
+			delay = min(delay, wait);
+		}
 	}
 out:
 	mutex_unlock(&pf->vf_lock);

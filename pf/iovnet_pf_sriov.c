@@ -43,6 +43,9 @@ void iovnet_pf_vf_update_stats(struct iovnet_pf *pf)
 	u32 raw[IOVNET_VF_CNT_NUM];
 	unsigned int vf, i;
 
+	/* Offline: all ones, which would fold in as up to 4G of traffic */
+	if (test_bit(IOVNET_PF_IO_ERROR, pf->state))
+		return;
 	spin_lock_bh(&pf->vf_stats_lock);
 	for (vf = 0; vf < pf->num_vfs; vf++) {
 		struct iovnet_pf_vf *v = &pf->vfs[vf];
@@ -317,8 +320,7 @@ static int iovnet_pf_switch_mode(struct iovnet_pf *pf, unsigned int num_vfs)
 	if (!num_vfs) {
 		iovnet_pf_vmdq_clear(pf);
 		WRITE_ONCE(pf->num_vfs, 0);
-		pf->mbx_pending = 0;
-		pf->flr_pending = 0;
+		iovnet_pf_mbx_start(pf);
 		for (vid = 0; vid < IOVNET_VFTA_REGS; vid++)
 			pf_wr32(pf, IOVNET_VFTA(vid), 0);
 		for_each_set_bit(vid, pf->active_vlans, VLAN_N_VID)
@@ -331,6 +333,7 @@ static int iovnet_pf_switch_mode(struct iovnet_pf *pf, unsigned int num_vfs)
 		for (vf = 0; vf < num_vfs; vf++)
 			iovnet_pf_vf_init(pf, vf);
 		WRITE_ONCE(pf->num_vfs, num_vfs);
+		iovnet_pf_mbx_start(pf);
 		for (vf = 0; vf < num_vfs; vf++)
 			iovnet_pf_vf_counters_read(pf, vf,
 						   pf->vfs[vf].cnt_last);
@@ -372,7 +375,17 @@ void iovnet_pf_sriov_restore(struct iovnet_pf *pf)
 	mutex_lock(&pf->vf_lock);
 	/* Tell the VFs the link again, whatever it was before */
 	pf->vf_link_up = false;
+	iovnet_pf_mbx_start(pf);
 	if (pf->num_vfs) {
+		/*
+		 * The reset zeroed the pool counters: fold from zero, or the
+		 * next read would add the 32-bit distance back to the old value
+		 */
+		spin_lock_bh(&pf->vf_stats_lock);
+		for (vf = 0; vf < pf->num_vfs; vf++)
+			iovnet_pf_vf_counters_read(pf, vf,
+						   pf->vfs[vf].cnt_last);
+		spin_unlock_bh(&pf->vf_stats_lock);
 		for (vf = 0; vf < pf->num_vfs; vf++)
 			iovnet_pf_vf_flr(pf, vf);
 		iovnet_pf_set_rar_pool(pf, 0, pf->netdev->dev_addr,

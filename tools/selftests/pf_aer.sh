@@ -49,12 +49,34 @@ admin_kept() {
 	vf_line 1 | grep -q 'link-state enable'
 }
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+# VF's packet and byte counters as the PF reports them (ndo_get_vf_stats)
+vf_counters() {
+	ip -j -s link show "$PF_IF" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)[0]["vfinfo_list"][int(sys.argv[1])]["stats"]
+print(s["rx"]["packets"], s["tx"]["packets"], s["rx"]["bytes"], s["tx"]["bytes"])' "$1"
+}
+# Each counter went on from where it was: no 32-bit wrap folded in when
+# the reset zeroed the pool counters (BEFORE AFTER, four numbers each)
+counters_carried() {
+	local -a b a
+	local i
+
+	read -r -a b <<<"$1"
+	read -r -a a <<<"$2"
+
+	ktap_info "VF 0 counters (rx/tx packets, bytes) before $1, after $2"
+	for i in 0 1 2 3; do
+		[ "${a[$i]}" -ge "${b[$i]}" ] && [ $(( a[i] - b[i] )) -lt $(( 1 << 31 )) ] || return 1
+	done
+}
 
 # A non-fatal or fatal error: recovered, and everyone back (CASE TYPE)
 recovery_case() {
-	local what=$1 err=$2 t0
+	local what=$1 err=$2 t0 c0
 
 	dmesg_mark
+	c0=$(vf_counters 0)
 	t0=$(date +%s%N)
 	check "$what: injected ($err at the root port)" "$LAB_MONITOR" pcie_aer_inject_error rp0 "$err"
 	check "$what: iovnet_pf recovered" wait_for 60 logged "recovered from a PCI error"
@@ -64,15 +86,17 @@ recovery_case() {
 	ktap_info "$what: injection to both tenants answering: $(ms_since "$t0") ms"
 	check "$what: the administrator's VF settings are as they were" admin_kept
 	check "$what: sriov_numvfs still 2" test "$(cat "$(pf_sysfs)/sriov_numvfs")" = 2
+	check "$what: VF 0's counters carried across the reset, no 32-bit jump" \
+		counters_carried "$c0" "$(vf_counters 0)"
 	check "$what: no AER recovery failure logged" sh -c '! dmesg | tail -n +'$((DMESG_MARK + 1))' | grep -q "recovery failed"'
 	check "$what: kernel log clean" dmesg_clean
 }
 
-ktap_header 13
+ktap_header 14
 
 pf_load && pf_up && wait_ping 20 || { echo "Bail out! PF did not come up"; exit 1; }
 if [ ! -e "/sys/bus/pci/devices/$RP/aer_dev_correctable" ]; then
-	for i in $(seq 13); do
+	for i in $(seq 14); do
 		ktap_result skip "AER case $i" "the guest kernel does not report AER for the PF"
 	done
 	ktap_finish
