@@ -275,6 +275,8 @@ enum iovnet_pf_state {
  * @flr_pending: VFs whose reset waits for flood control
  * @mbx_irq_masked: VFs whose mailbox interrupt is masked (MBVFIMR) while
  *	they are throttled
+ * @mbx_irqs_throttled: mailbox interrupts raised only by throttled VFs,
+ *	left to the pass that waits for their refill
  * @rar_vf_uc_owner: VF (+1) owning each extra-filter RAR entry, 0 when free
  * @rar_vf_uc_addr: the address of each extra-filter RAR entry
  * @vf_link_up: the link as last reported to the VFs
@@ -314,6 +316,7 @@ struct iovnet_pf {
 	unsigned long mbx_pending;
 	unsigned long flr_pending;
 	unsigned long mbx_irq_masked;
+	u64 mbx_irqs_throttled;
 	u8 rar_vf_uc_owner[IOVNET_PF_RAR_VF_UC_NUM];
 	u8 rar_vf_uc_addr[IOVNET_PF_RAR_VF_UC_NUM][ETH_ALEN];
 	bool vf_link_up;
@@ -426,6 +429,7 @@ int iovnet_pf_get_vf_stats(struct net_device *netdev, int vf,
 /* iovnet_pf_mbx.c: the mailbox transport */
 void iovnet_pf_mbx_task(struct work_struct *work);
 void iovnet_pf_mbx_schedule(struct iovnet_pf *pf);
+void iovnet_pf_mbx_irq(struct iovnet_pf *pf);
 void iovnet_pf_mbx_start(struct iovnet_pf *pf);
 void iovnet_pf_mbx_notify(struct iovnet_pf *pf, unsigned int vf, u8 what);
 

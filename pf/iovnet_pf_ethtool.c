@@ -273,6 +273,7 @@ static const char iovnet_pf_stat_names[][ETH_GSTRING_LEN] = {
 	"rx_missed",
 	"rx_undersize",
 	"rx_oversize",
+	"mbx_irqs_throttled",
 };
 
 static void iovnet_pf_stat_values(struct iovnet_pf *pf, u64 *v)
@@ -289,6 +290,7 @@ static void iovnet_pf_stat_values(struct iovnet_pf *pf, u64 *v)
 	*v++ = hw->ruc;
 	*v++ = hw->roc;
 	spin_unlock_bh(&pf->stats_lock);
+	*v++ = READ_ONCE(pf->mbx_irqs_throttled);
 	WARN_ON_ONCE(v - start != ARRAY_SIZE(iovnet_pf_stat_names));
 }
 

@@ -20,7 +20,7 @@ static irqreturn_t iovnet_pf_other_irq(int irq, void *data)
 		mod_delayed_work(system_wq, &pf->service_task, 0);
 	/* Mailbox requests and VF resets: served by the mailbox work */
 	if (icr & IOVNET_ICR_VMMB)
-		iovnet_pf_mbx_schedule(pf);
+		iovnet_pf_mbx_irq(pf);
 
 	return IRQ_HANDLED;
 }

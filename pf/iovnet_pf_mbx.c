@@ -154,7 +154,7 @@ static void iovnet_pf_mbx_throttle(struct iovnet_pf *pf, unsigned int vf)
 	if (v->throttling)
 		return;
 	v->throttling = true;
-	__set_bit(vf, &pf->mbx_irq_masked);
+	WRITE_ONCE(pf->mbx_irq_masked, pf->mbx_irq_masked | BIT(vf));
 	iovnet_pf_mbx_irq_apply(pf);
 	if (!v->throttled++)
 		dev_warn(&pf->pdev->dev, "VF %u: mailbox flood, throttled\n",
@@ -170,7 +170,7 @@ static void iovnet_pf_mbx_unthrottle(struct iovnet_pf *pf, unsigned int vf)
 	if (!v->throttling)
 		return;
 	v->throttling = false;
-	__clear_bit(vf, &pf->mbx_irq_masked);
+	WRITE_ONCE(pf->mbx_irq_masked, pf->mbx_irq_masked & ~BIT(vf));
 	iovnet_pf_mbx_irq_apply(pf);
 }
 
@@ -188,7 +188,7 @@ void iovnet_pf_mbx_start(struct iovnet_pf *pf)
 	lockdep_assert_held(&pf->vf_lock);
 	pf->mbx_pending = 0;
 	pf->flr_pending = 0;
-	pf->mbx_irq_masked = 0;
+	WRITE_ONCE(pf->mbx_irq_masked, 0);
 	for (vf = 0; vf < pf->num_vfs; vf++)
 		pf->vfs[vf].throttling = false;
 	iovnet_pf_mbx_irq_apply(pf);
@@ -319,6 +319,37 @@ void iovnet_pf_mbx_schedule(struct iovnet_pf *pf)
 	 */
 	if (!test_bit(IOVNET_PF_REMOVING, pf->state))
 		mod_delayed_work(system_unbound_wq, &pf->mbx_task, 0);
+}
+
+/**
+ * iovnet_pf_mbx_irq() - the "other" interrupt saw a mailbox cause
+ * @pf: the PF
+ *
+ * A throttled VF's interrupt is masked in MBVFIMR, but a device that
+ * raises it anyway (QEMU's model never looks at MBVFIMR) must not buy a
+ * flooding VF a pass per message: when only throttled VFs are asking, the
+ * pass already queued for their refill serves them. Their bits stay
+ * latched in MBVFICR and VFLRE until that pass reads them.
+ */
+void iovnet_pf_mbx_irq(struct iovnet_pf *pf)
+{
+	unsigned int num_vfs = READ_ONCE(pf->num_vfs);
+	unsigned long masked = READ_ONCE(pf->mbx_irq_masked);
+	u32 icr, who;
+
+	if (num_vfs && masked) {
+		icr = pf_rd32(pf, IOVNET_PF_MBVFICR);
+		who = FIELD_GET(IOVNET_MBVFICR_VFREQ, icr) |
+		      FIELD_GET(IOVNET_MBVFICR_VFACK, icr) |
+		      pf_rd32(pf, IOVNET_PF_VFLRE);
+		who &= GENMASK(num_vfs - 1, 0);
+		if (who && !(who & ~masked)) {
+			WRITE_ONCE(pf->mbx_irqs_throttled,
+				   pf->mbx_irqs_throttled + 1);
+			return;
+		}
+	}
+	iovnet_pf_mbx_schedule(pf);
 }
 
 /**

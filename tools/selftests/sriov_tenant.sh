@@ -439,11 +439,12 @@ check "VF 1 round trips, idle: all ACKed" \
 	test "$(rtt_field "$idle" ack)" = "$RTT_N"
 r0=$(pf_vf_stat 0 resets) t0=$(pf_vf_stat 0 mbx_throttled)
 ktap_info "VF 0 before: resets=$r0 mbx_throttled=$t0"
+pf_estat() { ethtool -S "$PF_IF" | awk -v k="$1:" '$1 == k { print $2 }'; }
 # The PF's "other" interrupt (mailbox, resets, link): all CPUs' counts
 other_irqs() {
 	awk -v n="$PF_IF-other" '$NF == n { s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }' /proc/interrupts
 }
-i0=$(other_irqs) s0=$(date +%s%N)
+i0=$(other_irqs) s0=$(date +%s%N) m0=$(pf_estat mbx_irqs_throttled)
 timeout $((STORM_SECS + 30)) "$MBX" "$(vf_bdf 0)" rstloop 1 "$STORM_SECS" \
 	> "$WORK/rstloop.out" 2>&1 &
 storm_pid=$!
@@ -462,7 +463,8 @@ r1=$(pf_vf_stat 0 resets) t1=$(pf_vf_stat 0 mbx_throttled)
 i1=$(other_irqs) s1=$(date +%s%N)
 ktap_info "VF 0 after: resets=$r1 (+$((r1 - r0))) mbx_throttled=$t1 (+$((t1 - t0)))"
 irq_rate=$(( (${i1:-0} - ${i0:-0}) * 1000000000 / (s1 - s0) ))
-ktap_info "PF other interrupts during the storm: $(( ${i1:-0} - ${i0:-0} )) in $(( (s1 - s0) / 1000000 )) ms, $irq_rate/s"
+m1=$(pf_estat mbx_irqs_throttled)
+ktap_info "PF other interrupts during the storm: $(( ${i1:-0} - ${i0:-0} )) in $(( (s1 - s0) / 1000000 )) ms, $irq_rate/s; $(( m1 - m0 )) of them raised by the throttled VF alone, left to its refill pass (mbx_irqs_throttled)"
 ktap_info "PF counters of VF 0: $(ethtool -S "$PF_IF" | grep -E ' vf0_' | tr -s ' ' | tr '\n' ' ')"
 check "storm: the PF saw VF 0's resets (vf0_resets grew)" test "$r1" -gt "$r0"
 # Budgeted: the PF says so in its per-VF counters (mbx_throttled, or a
