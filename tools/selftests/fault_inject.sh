@@ -143,39 +143,54 @@ for f in failslab fail_page_alloc; do
 	done
 done
 
-# The code of a loaded module, "START END": its executable sections'
+# The code of loaded modules, "START END": their executable sections'
 # addresses (/sys/module/M/sections) and sizes (the .ko's ELF headers),
-# init code left out (freed, and placed apart).
+# init code left out (freed, and placed apart); for several modules, the
+# span from the lowest to the highest (the failslab filter takes one
+# range).  Arguments: MODULE KO [MODULE KO...]
 TEXTRANGE=/tmp/iovnet-textrange.py
 cat >"$TEXTRANGE" <<'EOF2'
 import os, struct, sys
-mod, ko = sys.argv[1], sys.argv[2]
-elf = open(ko, 'rb').read()
-shoff, = struct.unpack_from('<Q', elf, 0x28)
-shentsize, shnum, shstrndx = struct.unpack_from('<HHH', elf, 0x3a)
-shdr = [struct.unpack_from('<IIQQQQ', elf, shoff + i * shentsize) for i in range(shnum)]
-names = shdr[shstrndx][4]
 lo = hi = None
-for name_off, _, flags, _, _, size in shdr:
-    name = elf[names + name_off:elf.index(b'\0', names + name_off)].decode()
-    path = '/sys/module/%s/sections/%s' % (mod, name)
-    if not flags & 0x4 or not size or name.startswith('.init') or not os.path.exists(path):
-        continue
-    start = int(open(path).read(), 16)
-    lo = start if lo is None else min(lo, start)
-    hi = start + size if hi is None else max(hi, start + size)
-if lo is None or lo == 0:
-    sys.exit('no code addresses for ' + mod)
+for mod, ko in zip(sys.argv[1::2], sys.argv[2::2]):
+    elf = open(ko, 'rb').read()
+    shoff, = struct.unpack_from('<Q', elf, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from('<HHH', elf, 0x3a)
+    shdr = [struct.unpack_from('<IIQQQQ', elf, shoff + i * shentsize) for i in range(shnum)]
+    names = shdr[shstrndx][4]
+    found = False
+    for name_off, _, flags, _, _, size in shdr:
+        name = elf[names + name_off:elf.index(b'\0', names + name_off)].decode()
+        path = '/sys/module/%s/sections/%s' % (mod, name)
+        if not flags & 0x4 or not size or name.startswith('.init') or not os.path.exists(path):
+            continue
+        start = int(open(path).read(), 16)
+        if not start:
+            continue
+        found = True
+        lo = start if lo is None else min(lo, start)
+        hi = start + size if hi is None else max(hi, start + size)
+    if not found:
+        sys.exit('no code addresses for ' + mod)
 print('%d %d' % (lo, hi))
 EOF2
-# scope MODULE KO [DEPTH]: count only allocations made under MODULE's
-# code, within DEPTH stack frames of the allocator (default 32, the
-# kernel's: anywhere below the module's code)
+# scope MODULES KOS [DEPTH]: count only allocations made under the code of
+# MODULES (a list, with their .ko files in KOS), within DEPTH stack frames
+# of the allocator (default 32, the kernel's: anywhere below that code).
+# The PF's and VF's control paths run partly in iovnet_lib (rings,
+# ethtool ops), so the sweeps after the probes scope to both modules.
 SCOPED=0
 scope() {
-	local r depth=${3:-32}
+	local r depth=${3:-32} args=() m k
+	local -a mods kos
 	[ -e "$DBG/failslab/require-start" ] || return 0
-	r=$(python3 -S "$TEXTRANGE" "$1" "$2") || { ktap_info "fault: cannot scope to $1: $r"; return 1; }
+	read -r -a mods <<<"$1"
+	read -r -a kos <<<"$2"
+	for m in "${!mods[@]}"; do
+		k=${kos[$m]}
+		args+=("${mods[$m]}" "$k")
+	done
+	r=$(python3 -S "$TEXTRANGE" "${args[@]}") || { ktap_info "fault: cannot scope to $1: $r"; return 1; }
 	for f in failslab fail_page_alloc; do
 		knob $f require-start "${r% *}"
 		knob $f require-end "${r#* }"
@@ -376,7 +391,7 @@ probe_end() {
 SWEEP_END=probe_end SWEEP_SPREAD=1 SWEEP_ALL=$ALL SWEEP_MUST_FAIL=$SCOPED
 sweep probe "PF probe (bind to iovnet_pf)" step_probe
 SWEEP_END='' SWEEP_SPREAD=0 SWEEP_ALL='' SWEEP_MUST_FAIL=0
-scope iovnet_pf "$PF_KO"
+scope "iovnet_pf iovnet_lib" "$PF_KO $LIB_KO"
 pf_bound || { echo "$BDF" >/sys/bus/pci/drivers/iovnet_pf/bind; PF_IF= && pf_load && pf_up && wait_ping 20; }
 
 # --- open -----------------------------------------------------------------
@@ -508,7 +523,7 @@ step_vfs() {
 	vfs_disable
 }
 echo 0 >"$(pf_sysfs)/sriov_drivers_autoprobe"
-scope iovnet_pf "$PF_KO"
+scope "iovnet_pf iovnet_lib" "$PF_KO $LIB_KO"
 # The PCI core's pci_iov_add_virtfn() cannot fail cleanly: device_add()
 # failing in pci_device_add() only WARNs (drivers/pci/probe.c:2654) and
 # leaves the VF's BAR resources claimed, so the next enable hits
