@@ -54,7 +54,17 @@ vf_counters() {
 	ip -j -s link show "$PF_IF" | python3 -c '
 import json, sys
 s = json.load(sys.stdin)[0]["vfinfo_list"][int(sys.argv[1])]["stats"]
-print(s["rx"]["packets"], s["tx"]["packets"], s["rx"]["bytes"], s["tx"]["bytes"])' "$1"
+def get(d, way, what):
+    # {"rx": {"packets": n}} or "rx_packets": n, whichever ip prints
+    sub = d.get(way)
+    for k in (what, way + "_" + what):
+        if isinstance(sub, dict) and k in sub:
+            return sub[k]
+    for k in (way + "_" + what, what + "_" + way):
+        if k in d:
+            return d[k]
+    sys.exit("no %s %s in %s" % (way, what, json.dumps(d)))
+print(get(s, "rx", "packets"), get(s, "tx", "packets"), get(s, "rx", "bytes"), get(s, "tx", "bytes"))' "$1"
 }
 # Each counter went on from where it was: no 32-bit wrap folded in when
 # the reset zeroed the pool counters (BEFORE AFTER, four numbers each)
