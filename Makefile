@@ -46,10 +46,12 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_FLAGS) modules
 
 # INSTALL_MOD_PATH (a staging root) is honoured as by the kernel's own
-# modules_install; depmod then works on that root.
+# modules_install; depmod then works on that root. A distribution's headers
+# have no signing key: then modules_install is not asked to sign.
 install: modules
 	@test -n "$(KRELEASE)" || { echo "cannot tell the kernel release of '$(KDIR)': set KVER"; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_FLAGS) INSTALL_MOD_DIR=updates modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_FLAGS) INSTALL_MOD_DIR=updates \
+		$(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=) modules_install
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KRELEASE)
 
 uninstall:
