@@ -30,8 +30,6 @@ endif
 KDIR ?= $(or $(LAB_KDIR),$(wildcard /lib/modules/$(shell uname -r)/build))
 # The release the modules are for, as the tree itself says
 KRELEASE = $(or $(KVER),$(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null))
-# The package's version: debian/changelog is the one place it is written
-IOVNET_VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null)
 IOVNET_MODULES := iovnet_lib iovnet_pf iovnet_vf
 KBUILD_FLAGS := CONFIG_IOVNET_PF=m CONFIG_IOVNET_VF=m
 # A prepared source tree has no Module.symvers: modpost cannot check symbols
