@@ -27,8 +27,14 @@ wait_driver() {	# ADDR DRIVER
 loaded() {
 	echo "path=$(modinfo -n iovnet_pf 2>/dev/null)"
 	echo "lib_path=$(modinfo -n iovnet_lib 2>/dev/null)"
-	echo "srcversion=$(cat /sys/module/iovnet_pf/srcversion 2>/dev/null)"
-	echo "lib_srcversion=$(cat /sys/module/iovnet_lib/srcversion 2>/dev/null)"
+	echo "build_id=$(build_id iovnet_pf)"
+	echo "lib_build_id=$(build_id iovnet_lib)"
+}
+
+# The loaded module's GNU build ID (the modules carry no srcversion: they
+# have no MODULE_VERSION): the note is a 12-byte header, "GNU\0", the ID
+build_id() {	# MODULE
+	od -An -v -tx1 -j16 "/sys/module/$1/notes/.note.gnu.build-id" 2>/dev/null | tr -d ' \n'
 }
 
 case ${1:-} in
