@@ -48,13 +48,14 @@ dkms)
 	wait_driver "$LAB_PF_PCI" igb
 	echo "boot_driver=$(driver_of "$LAB_PF_PCI")"
 	echo "boot_loaded=$(test -d /sys/module/iovnet_pf && echo yes || echo no)"
-	iovnet-bind iovnet "$LAB_PF_PCI"
+	bind=/usr/sbin/iovnet-bind	# the package's
+	"$bind" iovnet "$LAB_PF_PCI"
 	echo "bind_rc=$?"
 	loaded
 	wait_driver "$LAB_PF_PCI" iovnet_pf
 	echo "driver=$(driver_of "$LAB_PF_PCI")"
-	iovnet-bind status
-	iovnet-bind stock "$LAB_PF_PCI"
+	"$bind" status
+	"$bind" stock "$LAB_PF_PCI"
 	echo "stock_rc=$?"
 	wait_driver "$LAB_PF_PCI" igb
 	echo "back_driver=$(driver_of "$LAB_PF_PCI")"
@@ -63,7 +64,7 @@ dkms)
 	other=$(basename "$(dirname "$other")")
 	echo "other=$other"
 	before=$(driver_of "$other")
-	iovnet-bind iovnet "$other" 2>&1
+	"$bind" iovnet "$other" 2>&1
 	echo "other_rc=$?"
 	echo "other_kept=$([ -n "$before" ] && [ "$(driver_of "$other")" = "$before" ] && echo yes || echo no)"
 	;;
