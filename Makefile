@@ -13,17 +13,29 @@
 #   make check-stress  the load suites with the issue's counts (18-24 min)
 #   make kernels       build W=1 against Debian's 6.1, the lab's 6.12 and sid's
 #                      7.2, installing what is missing (make setup-kernels)
+#   make install [KVER=...]   modules_install into /lib/modules/KVER/updates
+#                      and depmod; make uninstall removes them again
+#   make deb           build/iovnet-dkms_<version>_all.deb (DKMS, debian/)
+#   make check-pkg     the .deb and make install on this machine, each seen
+#                      loading in the lab, then removed (also in make check)
 #
-# KDIR defaults to the headers of the lab's Debian 6.12 kernel; point it at
-# any other kernel tree to build for real 82576 hardware.
+# KDIR defaults to the headers of the lab's Debian 6.12 kernel, else the
+# running kernel's; KVER=<release> means KDIR=/lib/modules/<release>/build.
+# Point KDIR at any other kernel tree to build for real 82576 hardware.
 
 LAB_KDIR := $(lastword $(sort $(wildcard /lib/modules/6.12.*/build)))
-KDIR ?= $(LAB_KDIR)
+ifdef KVER
+KDIR ?= /lib/modules/$(KVER)/build
+endif
+KDIR ?= $(or $(LAB_KDIR),$(wildcard /lib/modules/$(shell uname -r)/build))
+# The release the modules are for, as the tree itself says
+KRELEASE = $(or $(KVER),$(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null))
+IOVNET_MODULES := iovnet_lib iovnet_pf iovnet_vf
 KBUILD_FLAGS := CONFIG_IOVNET_PF=m CONFIG_IOVNET_VF=m
 # A prepared source tree has no Module.symvers: modpost cannot check symbols
 KBUILD_FLAGS += $(if $(wildcard $(KDIR)/Module.symvers),,KBUILD_MODPOST_WARN=1)
 
-.PHONY: all modules clean setup check check-static check-slow check-nested check-stress check-debug demo bench bench-datapath kernels setup-kernels help
+.PHONY: all modules install uninstall deb check-pkg clean setup check check-static check-slow check-nested check-stress check-debug demo bench bench-datapath kernels setup-kernels help
 
 all: modules
 
@@ -31,9 +43,29 @@ modules:
 	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make setup' or set KDIR"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_FLAGS) modules
 
+# INSTALL_MOD_PATH (a staging root) is honoured as by the kernel's own
+# modules_install; depmod then works on that root. A distribution's headers
+# have no signing key: then modules_install is not asked to sign.
+install: modules
+	@test -n "$(KRELEASE)" || { echo "cannot tell the kernel release of '$(KDIR)': set KVER"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_FLAGS) INSTALL_MOD_DIR=updates \
+		$(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=) modules_install
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KRELEASE)
+
+uninstall:
+	@test -n "$(KRELEASE)" || { echo "cannot tell the kernel release of '$(KDIR)': set KVER"; exit 1; }
+	rm -f $(foreach m,$(IOVNET_MODULES),$(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/updates/$(m).ko*)
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KRELEASE)
+
+deb:
+	tools/pkg/deb
+
+check-pkg:
+	tools/check --pkg-only
+
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
-	rm -rf pf/shared vf/shared iovnet_compat_gen.h build/lab build/check build/kernels
+	rm -rf pf/shared vf/shared iovnet_compat_gen.h build/lab build/check build/kernels build/deb build/iovnet-dkms_*
 
 setup:
 	tools/lab/setup
@@ -72,4 +104,4 @@ bench-datapath:
 	tools/bench/datapath $(if $(QUICK),--quick)
 
 help:
-	@sed -n '3,16p' Makefile
+	@sed -n '3,21p' Makefile

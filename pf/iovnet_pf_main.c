@@ -210,8 +210,21 @@ static const struct pci_error_handlers iovnet_pf_err_handler = {
 	.resume		= iovnet_pf_io_resume,
 };
 
+/*
+ * The 82576 family's copper PFs: the same MAC, internal PHY (MDIC address
+ * 1) and SR-IOV block, so one programming serves them all. 0x10c9 (dual
+ * copper) is lab-tested; 0x10e8 (quad copper), 0x1526 (quad copper ET2)
+ * and 0x150a (NS copper) are claimed from the datasheet. The fiber and
+ * SerDes parts (0x10e6, 0x10e7, 0x150d, 0x1518) link through the SerDes/PCS
+ * and an SFP or backplane, which this driver never programs (it brings the
+ * link up through the copper PHY only): they are not listed, so the stock
+ * igb keeps them and iovnet_pf is never loaded for them.
+ */
 static const struct pci_device_id iovnet_pf_pci_tbl[] = {
-	{ PCI_VDEVICE(INTEL, IOVNET_PF_DEVICE_ID) },
+	{ PCI_VDEVICE(INTEL, IOVNET_PF_DEVICE_ID) },	/* 82576 copper */
+	{ PCI_VDEVICE(INTEL, 0x10e8) },		/* 82576 quad copper */
+	{ PCI_VDEVICE(INTEL, 0x1526) },		/* 82576 quad copper ET2 */
+	{ PCI_VDEVICE(INTEL, 0x150a) },		/* 82576NS copper */
 	{ }
 };
 MODULE_DEVICE_TABLE(pci, iovnet_pf_pci_tbl);
