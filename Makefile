@@ -82,6 +82,9 @@ check-nested:
 check-stress:
 	tools/check --stress-only
 
+check-clients:
+	tools/check --clients-only
+
 check-static:
 	tools/check --static-only
 
