@@ -13,6 +13,8 @@
 #   make check-stress  the load suites with the issue's counts (18-24 min)
 #   make kernels       build W=1 against Debian's 6.1, the lab's 6.12 and sid's
 #                      7.2, installing what is missing (make setup-kernels)
+#   make check-kernels those builds, then the core selftests in the lab on
+#                      each bootable kernel but 6.12 (6.1: ~9 min)
 #
 # KDIR defaults to the headers of the lab's Debian 6.12 kernel; point it at
 # any other kernel tree to build for real 82576 hardware.
@@ -59,6 +61,10 @@ kernels: setup-kernels
 setup-kernels:
 	tools/kernels/setup
 
+.PHONY: check-kernels
+check-kernels: setup-kernels
+	tools/kernels/check
+
 check-debug:
 	tools/debug/check $(TESTS)
 
@@ -72,4 +78,4 @@ bench-datapath:
 	tools/bench/datapath $(if $(QUICK),--quick)
 
 help:
-	@sed -n '3,16p' Makefile
+	@sed -n '3,18p' Makefile
