@@ -14,7 +14,7 @@
 #   make kernels       build W=1 against Debian's 6.1, the lab's 6.12 and sid's
 #                      7.2, installing what is missing (make setup-kernels)
 #   make check-kernels those builds, then the core selftests in the lab on
-#                      each bootable kernel but 6.12 (6.1: ~9 min)
+#                      each bootable kernel but 6.12 (6.1: ~10 min)
 #
 # KDIR defaults to the headers of the lab's Debian 6.12 kernel; point it at
 # any other kernel tree to build for real 82576 hardware.
