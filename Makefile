@@ -18,6 +18,9 @@
 #   make deb           build/iovnet-dkms_<version>_all.deb (DKMS, debian/)
 #   make check-pkg     the .deb and make install on this machine, each seen
 #                      loading in the lab, then removed (also in make check)
+#   make check-kernels those builds, then the core selftests in the lab on
+#                      each bootable kernel but 6.12 (6.1: ~10 min)
+#   make check-clients DPDK's igb VF PMD on a VF (also in make check)
 #
 # KDIR defaults to the headers of the lab's Debian 6.12 kernel, else the
 # running kernel's; KVER=<release> means KDIR=/lib/modules/<release>/build.
@@ -94,6 +97,10 @@ kernels: setup-kernels
 setup-kernels:
 	tools/kernels/setup
 
+.PHONY: check-kernels
+check-kernels: setup-kernels
+	tools/kernels/check
+
 check-debug:
 	tools/debug/check $(TESTS)
 
@@ -107,4 +114,4 @@ bench-datapath:
 	tools/bench/datapath $(if $(QUICK),--quick)
 
 help:
-	@sed -n '3,21p' Makefile
+	@sed -n '3,24p' Makefile

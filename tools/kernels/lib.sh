@@ -6,6 +6,9 @@
 #
 # A kernel is a series ("6.1") and the newest tree of it found:
 #  - installed headers, /lib/modules/<series>.*/build (Debian packages);
+#  - or a lab kernel built from source, $KERNELS_CACHE/lab-<series>/<key>/
+#    build (tools/kernels/lab-kernel), whose <key> has the stamp file: the
+#    modules then match a kernel the lab boots;
 #  - or a prepared source tree, $KERNELS_CACHE/<version>/linux-source-<series>
 #    (tools/kernels/setup), that has its stamp file.
 
@@ -20,11 +23,38 @@ kernel_kdir() {
 
 	d=$(ls -d /lib/modules/"$1".*/build 2>/dev/null | sort -V | tail -n 1)
 	if [ -z "$d" ]; then
+		d=$(kernel_lab_build "$1")
+	fi
+	if [ -z "$d" ]; then
 		d=$(ls -d "$KERNELS_CACHE"/*/linux-source-"$1"/$KERNEL_STAMP 2>/dev/null |
 		    sort -V | tail -n 1)
 		d=${d%/"$KERNEL_STAMP"}
 	fi
 	[ -n "$d" ] && [ -e "$d/Makefile" ] && echo "$d"
+}
+
+# SERIES: print the finished lab kernel build tree of tools/kernels/lab-kernel
+kernel_lab_build() {
+	local d
+
+	d=$(ls -td "$KERNELS_CACHE"/lab-"$1"/*/$KERNEL_STAMP 2>/dev/null | head -n 1)
+	d=${d%/"$KERNEL_STAMP"}
+	[ -n "$d" ] && [ -e "$d/build/arch/x86/boot/bzImage" ] && echo "$d/build"
+}
+
+# SERIES: print the image tools/lab/run --kernel SERIES boots, or fail: the
+# newest /boot/vmlinuz-<series>.* whose modules are installed in
+# /lib/modules/<release> (the lab guest loads igb, igbvf and 8021q from
+# there), else a lab kernel of tools/kernels/lab-kernel (its modules: see
+# tools/kernels/build and tools/lab/guest-init).
+kernel_image() {
+	local i rel
+
+	for i in $(ls -1 /boot/vmlinuz-"$1".* 2>/dev/null | sort -rV); do
+		rel=${i#/boot/vmlinuz-}
+		[ -e "/lib/modules/$rel/modules.dep" ] && { echo "$i"; return 0; }
+	done
+	i=$(kernel_lab_build "$1") && echo "$i/arch/x86/boot/bzImage"
 }
 
 # The kernel release of a tree

@@ -11,9 +11,25 @@ PF_IP6=fd77::1
 PEER_IP=192.168.77.2
 PEER_IP6=fd77::2
 PEER_NS=peer
-# Where the modules under test are: the checkout's top level, or a build
-# for another kernel (the debug-kernel lane sets IOVNET_MODDIR).
-IOVNET_MODDIR=${IOVNET_MODDIR:-$IOVNET_TOP}
+# Where the modules under test are: those built for the running kernel.
+# The checkout's top level (make: the lab's 6.12) or, on another kernel
+# (tools/lab/run --kernel 6.1), tools/kernels/build's build of it, found
+# by vermagic; IOVNET_MODDIR overrides (the debug-kernel lane sets it).
+iovnet_moddir() {
+	local rel d
+
+	rel=$(uname -r)
+	for d in "$IOVNET_TOP" "$IOVNET_TOP"/build/kernels/*/tree; do
+		[ -e "$d/iovnet_pf.ko" ] || continue
+		if [ "$(modinfo -F vermagic "$d/iovnet_pf.ko" 2>/dev/null | cut -d' ' -f1)" = "$rel" ]; then
+			echo "$d"
+			return 0
+		fi
+	done
+	echo "$IOVNET_TOP"
+}
+IOVNET_MODDIR=${IOVNET_MODDIR:-$(iovnet_moddir)}
+export IOVNET_MODDIR
 PF_KO=$IOVNET_MODDIR/iovnet_pf.ko
 VF_KO=$IOVNET_MODDIR/iovnet_vf.ko
 LIB_KO=$IOVNET_MODDIR/iovnet_lib.ko

@@ -115,9 +115,22 @@ bdf0=$(vf_bdf 0)
 echo 1 > "/sys/bus/pci/devices/$bdf0/reset"
 check "after FLR the administrative MAC is kept" \
 	sh -c "ip link show $PF_IF | grep -q 'vf 0 .*$NEW0'"
-ms=$(time_until 60 sh -c "ip netns exec t0 ping -q -c 1 -W 1 $PEER_IP >/dev/null")
-check "after FLR VF 0 reaches the partner again (${ms} ms)" \
-	tns t0 ping -q -c 3 -i 0.2 -W 2 "$PEER_IP"
+# igbvf sets its VF up again after an FLR only where it has PCI reset
+# handlers (igbvf_io_prepare/igbvf_io_reset_done; 6.1's igbvf has none: the
+# FLR leaves its rings disabled under it, whatever the PF, and nothing
+# tells it). There the case skips and VF 0 is rebound for what follows.
+if grep -qw igbvf_io_reset_done /proc/kallsyms; then
+	ms=$(time_until 60 sh -c "ip netns exec t0 ping -q -c 1 -W 1 $PEER_IP >/dev/null")
+	check "after FLR VF 0 reaches the partner again (${ms} ms)" \
+		tns t0 ping -q -c 3 -i 0.2 -W 2 "$PEER_IP"
+else
+	ktap_result skip "after FLR VF 0 reaches the partner again" \
+		"igbvf of $(uname -r) has no PCI reset handlers (no igbvf_io_reset_done): it does not set a VF up again after an FLR; VF 0 rebound"
+	VF0=$(vf_bind 0 igbvf) && tenant t0 "$VF0" 192.168.77.10 &&
+		wait_for 30 tenant_carrier t0 "$VF0" &&
+		wait_for 20 tns t0 ping -q -c 1 -W 1 "$PEER_IP" ||
+		ktap_info "VF 0 rebound to igbvf after the FLR: not back"
+fi
 check "FLR counted in vf0_resets" test "$(pf_vf_stat 0 resets)" -ge 2
 
 # PF reset (down/up resets the device; the PF tells the VFs): igbvf sees
