@@ -364,6 +364,7 @@ void iovnet_pf_set_rx_mode(struct net_device *netdev);
 void iovnet_pf_set_vfta(struct iovnet_pf *pf, u16 vid, bool on);
 void iovnet_pf_rmw(struct iovnet_pf *pf, u32 reg, u32 clear, u32 set);
 bool iovnet_pf_link_check(struct iovnet_pf *pf);
+bool iovnet_pf_offline(struct iovnet_pf *pf);
 void iovnet_pf_update_hw_stats(struct iovnet_pf *pf);
 extern const struct iovnet_port_ops iovnet_pf_port_ops;
 

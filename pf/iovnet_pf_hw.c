@@ -520,6 +520,24 @@ static u64 iovnet_pf_rd64(struct iovnet_pf *pf, u32 lo, u32 hi)
 }
 
 /**
+ * iovnet_pf_offline() - whether register reads would be all ones
+ * @pf: the PF
+ *
+ * Between a PCI error and its recovery the device answers every read with
+ * all ones; the AER core calls us only some time after the error, so the
+ * flag alone leaves a window: STATUS, never all ones on a live 82576,
+ * closes it. Counters folded from such reads would gain up to 4G a read.
+ *
+ * Return: true if the device cannot be read now.
+ */
+bool iovnet_pf_offline(struct iovnet_pf *pf)
+{
+	return test_bit(IOVNET_PF_IO_ERROR, pf->state) ||
+	       pci_channel_offline(pf->pdev) ||
+	       pf_rd32(pf, IOVNET_STATUS) == U32_MAX;
+}
+
+/**
  * iovnet_pf_update_hw_stats() - fold the clear-on-read MAC counters in
  * @pf: the PF
  */
@@ -527,8 +545,7 @@ void iovnet_pf_update_hw_stats(struct iovnet_pf *pf)
 {
 	struct iovnet_pf_hw_stats *s = &pf->hw_stats;
 
-	/* An offline device reads all ones: that is no traffic to add */
-	if (test_bit(IOVNET_PF_IO_ERROR, pf->state))
+	if (iovnet_pf_offline(pf))
 		return;
 	spin_lock_bh(&pf->stats_lock);
 	s->crcerrs += pf_rd32(pf, IOVNET_CRCERRS);

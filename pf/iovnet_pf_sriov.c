@@ -43,8 +43,7 @@ void iovnet_pf_vf_update_stats(struct iovnet_pf *pf)
 	u32 raw[IOVNET_VF_CNT_NUM];
 	unsigned int vf, i;
 
-	/* Offline: all ones, which would fold in as up to 4G of traffic */
-	if (test_bit(IOVNET_PF_IO_ERROR, pf->state))
+	if (iovnet_pf_offline(pf))
 		return;
 	spin_lock_bh(&pf->vf_stats_lock);
 	for (vf = 0; vf < pf->num_vfs; vf++) {

@@ -217,6 +217,20 @@ vf_bind() {	# INDEX DRIVER
 	ls "$dev/net"
 }
 
+# Hand VF BDF to vfio-pci (for DPDK or a nested guest): true once it is
+# bound, alone in its IOMMU group (a group shared with the PF is not
+# viable) and the group's device node exists.
+vf_bind_vfio() {	# BDF
+	local dev=/sys/bus/pci/devices/$1 group
+	group=$(basename "$(readlink "$dev/iommu_group")") || return 1
+	modprobe vfio-pci &&
+	echo vfio-pci > "$dev/driver_override" &&
+	echo "$1" > /sys/bus/pci/drivers_probe &&
+	[ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ] &&
+	[ "$(ls "/sys/kernel/iommu_groups/$group/devices")" = "$1" ] &&
+	[ -c "/dev/vfio/$group" ]
+}
+
 vf_unbind() {	# INDEX
 	local dev
 	dev=/sys/bus/pci/devices/$(vf_bdf "$1")

@@ -66,16 +66,7 @@ ktap_info "VF 0: $BDF, IOMMU group $GROUP:" \
 	"$(ls "/sys/kernel/iommu_groups/$GROUP/devices" | tr '\n' ' ')"
 
 # vfio-pci takes the VF (and only it: a group shared with the PF is not viable)
-modprobe vfio-pci
-bind_vfio() {
-	local dev=/sys/bus/pci/devices/$BDF
-	echo vfio-pci > "$dev/driver_override" &&
-	echo "$BDF" > /sys/bus/pci/drivers_probe &&
-	[ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ] &&
-	[ "$(ls "/sys/kernel/iommu_groups/$GROUP/devices")" = "$BDF" ] &&
-	[ -c "/dev/vfio/$GROUP" ]
-}
-check "VF bound to vfio-pci, alone in IOMMU group $GROUP (/dev/vfio/$GROUP)" bind_vfio
+check "VF bound to vfio-pci, alone in IOMMU group $GROUP (/dev/vfio/$GROUP)" vf_bind_vfio "$BDF"
 
 # The nested guest's initramfs: busybox, iovnet_lib.ko, iovnet_vf.ko and
 # our init

@@ -114,20 +114,12 @@ check "2 VFs, VF 0 with admin MAC $MAC0" \
 	       ip link set $PF_IF vf 0 mac $MAC0"
 BDF=$(vf_bdf 0)
 GROUP=$(basename "$(readlink "/sys/bus/pci/devices/$BDF/iommu_group")")
-modprobe vfio-pci
-bind_vfio() {
-	local dev=/sys/bus/pci/devices/$BDF
-	echo vfio-pci > "$dev/driver_override" &&
-	echo "$BDF" > /sys/bus/pci/drivers_probe &&
-	[ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ] &&
-	[ -c "/dev/vfio/$GROUP" ]
-}
 hugepages() {
 	local nr=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
 	echo 96 > "$nr" && [ "$(cat "$nr")" -ge 64 ] &&
 	mkdir -p "$HUGE" && mount -t hugetlbfs -o pagesize=2M nodev "$HUGE"
 }
-vfio_and_huge() { bind_vfio && hugepages; }
+vfio_and_huge() { vf_bind_vfio "$BDF" && hugepages; }
 check "VF 0 ($BDF) on vfio-pci (IOMMU group $GROUP), 2 MiB hugepages mounted" vfio_and_huge
 
 # Where the PF's log for this session starts
