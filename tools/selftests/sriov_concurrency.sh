@@ -346,10 +346,11 @@ check "phase 2: ip link show reports the admin's last setting of every knob, eve
 ktap_info "phase 3: rmmod iovnet_pf against vf 0 trust on/off and a flooding VF 6 (at ${SECONDS}s)"
 
 # 20 trust changes of VF 0 per ip process: as many ndo_set_vf_trust calls
-# as possible while rmmod frees pf->vfs. Not more: once the PF is gone
-# each command of a batch under way looks the name up through
-# SIOCGIFINDEX, which has the kernel try to load module "netdev-NAME"
-# (dev_load -> request_module): about a second each in the lab
+# as possible while rmmod frees pf->vfs. The batch stops at its first error
+# (no -force): once the PF is gone each further command would look the name
+# up through SIOCGIFINDEX, which has the kernel try to load the module
+# "netdev-NAME" (dev_load -> request_module): a second each in the lab,
+# 3 s on the debug kernel, so 20 of them outlived BATCH_TMO there.
 loop_trust() {
 	local _
 	for _ in $(seq 1 10); do
@@ -357,7 +358,7 @@ loop_trust() {
 		echo "link set $PF_IF vf 0 trust off"
 	done > "$WORK/trust.batch"
 	while cc_running; do
-		cc_cmd trust "$BATCH_TMO" ip -force -batch "$WORK/trust.batch"
+		cc_cmd trust "$BATCH_TMO" ip -batch "$WORK/trust.batch"
 	done
 }
 rmmod_race() {
