@@ -115,6 +115,10 @@ need NL_SET_ERR_MSG_FMT_MOD linux/netlink.h '#define NL_SET_ERR_MSG_FMT_MOD\('
 need ETHTOOL_RXFH_PARAM linux/ethtool.h 'int \(\*get_rxfh\)\(struct net_device \*, struct ethtool_rxfh_param \*\);'
 have ETHTOOL_RXFH_FIELDS linux/ethtool.h 'int \(\*get_rxfh_fields\)\('
 have ETHTOOL_RX_RING_COUNT linux/ethtool.h 'u32 \(\*get_rx_ring_count\)\('
+# devlink names the driver itself from 6.2; a health reporter's grace
+# period moved from devlink_health_reporter_create() into its ops in 6.17
+have DEVLINK_INFO_DRIVER_NAME_PUT net/devlink.h 'int devlink_info_driver_name_put\('
+have DEVLINK_HEALTH_PERIOD_IN_OPS net/devlink.h 'devlink_health_reporter_create\(struct devlink \*devlink, const struct devlink_health_reporter_ops \*ops, void \*priv\);'
 
 cat <<EOF
 

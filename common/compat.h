@@ -182,4 +182,13 @@ struct ethtool_rxfh_param {
 };
 #endif
 
+/* A health reporter's grace period: 0 (none) either way */
+#ifdef IOVNET_HAVE_DEVLINK_HEALTH_PERIOD_IN_OPS
+#define iovnet_devlink_health_reporter_create(devlink, ops, priv) \
+	devlink_health_reporter_create(devlink, ops, priv)
+#else
+#define iovnet_devlink_health_reporter_create(devlink, ops, priv) \
+	devlink_health_reporter_create(devlink, ops, 0, priv)
+#endif
+
 #endif /* _IOVNET_COMPAT_H_ */

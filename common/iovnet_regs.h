@@ -39,6 +39,10 @@
 
 #define IOVNET_EECD			0x00010
 #define  IOVNET_EECD_AUTO_RD		BIT(9)
+/* The NVM holds 2^(EE_SIZE + 6) 16-bit words, at most 2^15 */
+#define  IOVNET_EECD_SIZE_EX		GENMASK(14, 11)
+#define  IOVNET_NVM_WORDS_SHIFT_BASE	6
+#define  IOVNET_NVM_WORDS_SHIFT_MAX	15
 #define IOVNET_EERD			0x00014
 #define  IOVNET_EERD_START		BIT(0)
 #define  IOVNET_EERD_DONE		BIT(1)
@@ -50,6 +54,13 @@
 #define  IOVNET_CTRL_EXT_DRV_LOAD	BIT(28)
 
 #define IOVNET_MDIC			0x00020
+
+/* LED0 (link/activity) mode: forced on or off for "ethtool -p" */
+#define IOVNET_LEDCTL			0x00e00
+#define  IOVNET_LEDCTL_LED0_MODE	GENMASK(3, 0)
+#define  IOVNET_LEDCTL_LED0_BLINK	BIT(7)
+#define  IOVNET_LEDCTL_MODE_ON		0xe
+#define  IOVNET_LEDCTL_MODE_OFF		0xf
 #define IOVNET_VET			0x00038
 
 /*

@@ -229,7 +229,33 @@ enum iovnet_pf_state {
 	IOVNET_PF_REMOVING,	/* no new work may be scheduled */
 	IOVNET_PF_IO_ERROR,	/* PCI error recovery under way */
 	IOVNET_PF_RESET_REQUESTED,	/* the service task restarts the PF */
+	IOVNET_PF_TX_TIMEOUT,	/* the stack's TX watchdog fired: the service
+				 * task reports the hang (process context)
+				 */
 	IOVNET_PF_NBITS,
+};
+
+/**
+ * struct iovnet_pf_tx_hang - the TX rings as the service task found a hang
+ * @why: what saw it: the stack's watchdog or the service task's check
+ * @queue: the queue the watchdog named, or U32_MAX
+ * @num_queues: entries of @rings in use
+ * @rings: per queue, the driver's and the device's view of the ring
+ * @rings.next_to_use: next descriptor the driver fills
+ * @rings.next_to_clean: next descriptor the driver waits for
+ * @rings.head: TDH, the device's next descriptor
+ * @rings.tail: TDT as the driver last wrote it
+ */
+struct iovnet_pf_tx_hang {
+	const char *why;
+	u32 queue;
+	u32 num_queues;
+	struct {
+		u16 next_to_use;
+		u16 next_to_clean;
+		u32 head;
+		u32 tail;
+	} rings[IOVNET_PF_MAX_QUEUES];
 };
 
 /* Hash UDP on ports too (TCP always is) */
@@ -258,7 +284,9 @@ enum iovnet_pf_state {
  * @rss_flags: IOVNET_PF_RSS_* hash field choices
  * @active_vlans: VLAN IDs the stack asked to receive
  * @other_irqs: interrupts taken on the link/mailbox vector
- * @tx_timeouts: TX hangs seen (each triggers a reset)
+ * @tx_timeouts: TX hangs the stack's watchdog saw
+ * @tx_stalls: TX rings whose completions stopped, seen by the service task
+ * @tx_hang_queue: the queue of the stack's last TX timeout
  * @resets: datapath restarts done for recovery
  * @reg_lock: read-modify-write of RCTL and TCTL, which the netdev paths
  *	(RTNL), ndo_set_rx_mode (address lock) and VMDq setup (@vf_lock) share
@@ -280,6 +308,11 @@ enum iovnet_pf_state {
  * @rar_vf_uc_owner: VF (+1) owning each extra-filter RAR entry, 0 when free
  * @rar_vf_uc_addr: the address of each extra-filter RAR entry
  * @vf_link_up: the link as last reported to the VFs
+ * @devlink: the devlink instance, NULL without CONFIG_NET_DEVLINK
+ * @tx_hang_reporter: devlink health reporter "tx_hang"
+ * @tx_hang_lock: protects @tx_hang_last
+ * @tx_hang_last: the rings at the last TX hang, for the reporter's dump
+ * @ledctl_saved: LEDCTL while "ethtool -p" blinks LED0
  */
 struct iovnet_pf {
 	struct iovnet_port port;
@@ -305,6 +338,8 @@ struct iovnet_pf {
 	unsigned long active_vlans[BITS_TO_LONGS(VLAN_N_VID)];
 	unsigned long other_irqs;
 	u64 tx_timeouts;
+	u64 tx_stalls;
+	u32 tx_hang_queue;
 	u64 resets;
 
 	spinlock_t reg_lock;	/* see above */
@@ -320,6 +355,12 @@ struct iovnet_pf {
 	u8 rar_vf_uc_owner[IOVNET_PF_RAR_VF_UC_NUM];
 	u8 rar_vf_uc_addr[IOVNET_PF_RAR_VF_UC_NUM][ETH_ALEN];
 	bool vf_link_up;
+
+	struct devlink *devlink;
+	struct devlink_health_reporter *tx_hang_reporter;
+	spinlock_t tx_hang_lock;	/* see above */
+	struct iovnet_pf_tx_hang tx_hang_last;
+	u32 ledctl_saved;
 };
 
 /* The PF's pool: the one after the VFs' */
@@ -353,6 +394,9 @@ static inline bool iovnet_pf_running(const struct iovnet_pf *pf)
 int iovnet_pf_hw_reset(struct iovnet_pf *pf);
 int iovnet_pf_hw_init(struct iovnet_pf *pf);
 void iovnet_pf_hw_read_mac(struct iovnet_pf *pf);
+int iovnet_pf_phy_start(struct iovnet_pf *pf);
+unsigned int iovnet_pf_nvm_words(struct iovnet_pf *pf);
+int iovnet_pf_nvm_read(struct iovnet_pf *pf, u16 word, u16 *data);
 void iovnet_pf_set_rar(struct iovnet_pf *pf, unsigned int idx, const u8 *addr,
 		       bool valid);
 void iovnet_pf_set_rar_pool(struct iovnet_pf *pf, unsigned int idx,
@@ -436,5 +480,29 @@ void iovnet_pf_mbx_notify(struct iovnet_pf *pf, unsigned int vf, u8 what);
 
 /* iovnet_pf_ethtool.c */
 void iovnet_pf_set_ethtool_ops(struct net_device *netdev);
+
+/* iovnet_pf_devlink.c */
+#if IS_ENABLED(CONFIG_NET_DEVLINK)
+int iovnet_pf_devlink_register(struct iovnet_pf *pf);
+void iovnet_pf_devlink_unregister(struct iovnet_pf *pf);
+void iovnet_pf_tx_hang_report(struct iovnet_pf *pf, const char *why,
+			      u32 queue);
+#else
+static inline int iovnet_pf_devlink_register(struct iovnet_pf *pf)
+{
+	return 0;
+}
+
+static inline void iovnet_pf_devlink_unregister(struct iovnet_pf *pf)
+{
+}
+
+/* Without devlink a hang is recovered at once, as the reporter would */
+static inline void iovnet_pf_tx_hang_report(struct iovnet_pf *pf,
+					    const char *why, u32 queue)
+{
+	set_bit(IOVNET_PF_RESET_REQUESTED, pf->state);
+}
+#endif
 
 #endif /* _IOVNET_PF_H_ */

@@ -482,12 +482,13 @@ static const u32 iovnet_pf_dump_regs[] = {
  * 12-bit multicast hash h is bit h % 32 of word 124 + h / 32.  Version 3
  * adds the throttling interval EITR of the PF's MSI-X vectors 0-8 (words
  * 252-260; queue pair q uses vector 1 + q), to see what moderation chose.
+ * Version 4 adds LEDCTL (word 261), which "ethtool -p" drives.
  */
-#define IOVNET_PF_DUMP_VERSION	3
+#define IOVNET_PF_DUMP_VERSION	4
 #define IOVNET_PF_DUMP_WORDS	(ARRAY_SIZE(iovnet_pf_dump_regs) + \
 				 2 * IOVNET_POOLS + IOVNET_VLVF_ENTRIES + \
 				 2 * (IOVNET_RAR_ENTRIES - 1) + IOVNET_MTA_REGS + \
-				 IOVNET_PF_MAX_VECTORS)
+				 IOVNET_PF_MAX_VECTORS + 1)
 
 static int iovnet_pf_get_regs_len(struct net_device *netdev)
 {
@@ -518,6 +519,77 @@ static void iovnet_pf_get_regs(struct net_device *netdev,
 		*buf++ = pf_rd32(pf, IOVNET_MTA(i));
 	for (i = 0; i < IOVNET_PF_MAX_VECTORS; i++)
 		*buf++ = pf_rd32(pf, IOVNET_EITR(i));
+	*buf++ = pf_rd32(pf, IOVNET_LEDCTL);
+}
+
+/* "ethtool -r": the link drops and comes back by interrupt */
+static int iovnet_pf_nway_reset(struct net_device *netdev)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+
+	if (!netif_running(netdev))
+		return -EAGAIN;
+	return iovnet_pf_phy_start(pf);
+}
+
+/* "ethtool -p": LED0 forced on and off twice a second, then restored */
+static int iovnet_pf_set_phys_id(struct net_device *netdev,
+				 enum ethtool_phys_id_state state)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	u32 ledctl = pf->ledctl_saved & ~(IOVNET_LEDCTL_LED0_MODE |
+					   IOVNET_LEDCTL_LED0_BLINK);
+
+	switch (state) {
+	case ETHTOOL_ID_ACTIVE:
+		pf->ledctl_saved = pf_rd32(pf, IOVNET_LEDCTL);
+		return 2;
+	case ETHTOOL_ID_ON:
+		pf_wr32(pf, IOVNET_LEDCTL, ledctl |
+			FIELD_PREP(IOVNET_LEDCTL_LED0_MODE,
+				   IOVNET_LEDCTL_MODE_ON));
+		break;
+	case ETHTOOL_ID_OFF:
+		pf_wr32(pf, IOVNET_LEDCTL, ledctl |
+			FIELD_PREP(IOVNET_LEDCTL_LED0_MODE,
+				   IOVNET_LEDCTL_MODE_OFF));
+		break;
+	case ETHTOOL_ID_INACTIVE:
+		pf_wr32(pf, IOVNET_LEDCTL, pf->ledctl_saved);
+		break;
+	}
+	return 0;
+}
+
+static int iovnet_pf_get_eeprom_len(struct net_device *netdev)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+
+	return iovnet_pf_nvm_words(pf) * sizeof(u16);
+}
+
+/* "ethtool -e": the NVM read word by word through EERD, little-endian */
+static int iovnet_pf_get_eeprom(struct net_device *netdev,
+				struct ethtool_eeprom *ee, u8 *bytes)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	u32 end = ee->offset + ee->len;
+	u32 off;
+	u16 word;
+	int err;
+
+	ee->magic = pf->pdev->vendor | (u32)pf->pdev->device << 16;
+	for (off = ee->offset & ~1U; off < end; off += 2) {
+		err = iovnet_pf_nvm_read(pf, off / 2, &word);
+		if (err)
+			return err;
+		/* The word's low byte sits at the even address */
+		if (off >= ee->offset)
+			bytes[off - ee->offset] = word & 0xff;
+		if (off + 1 >= ee->offset && off + 1 < end)
+			bytes[off + 1 - ee->offset] = word >> 8;
+	}
+	return 0;
 }
 
 /*
@@ -631,6 +703,10 @@ static const struct ethtool_ops iovnet_pf_ethtool_ops = {
 	.get_rmon_stats		= iovnet_pf_get_rmon_stats,
 	.get_regs_len		= iovnet_pf_get_regs_len,
 	.get_regs		= iovnet_pf_get_regs,
+	.nway_reset		= iovnet_pf_nway_reset,
+	.set_phys_id		= iovnet_pf_set_phys_id,
+	.get_eeprom_len		= iovnet_pf_get_eeprom_len,
+	.get_eeprom		= iovnet_pf_get_eeprom,
 	.self_test		= iovnet_pf_self_test,
 };
 

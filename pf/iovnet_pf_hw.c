@@ -101,8 +101,15 @@ static int iovnet_pf_mdic(struct iovnet_pf *pf, u32 op, u32 reg, u16 *data)
 	return 0;
 }
 
-/* Advertise every speed and restart autonegotiation */
-static int iovnet_pf_phy_start(struct iovnet_pf *pf)
+/**
+ * iovnet_pf_phy_start() - advertise every speed, restart autonegotiation
+ * @pf: the PF
+ *
+ * At init and for "ethtool -r"; the link comes back by interrupt.
+ *
+ * Return: 0 or a negative errno from the MDIO access.
+ */
+int iovnet_pf_phy_start(struct iovnet_pf *pf)
 {
 	u16 bmcr;
 	int err;
@@ -163,7 +170,30 @@ int iovnet_pf_hw_reset(struct iovnet_pf *pf)
 	return 0;
 }
 
-static int iovnet_pf_nvm_read(struct iovnet_pf *pf, u16 word, u16 *data)
+/**
+ * iovnet_pf_nvm_words() - size of the NVM
+ * @pf: the PF
+ *
+ * Return: the number of 16-bit words EECD says the NVM holds.
+ */
+unsigned int iovnet_pf_nvm_words(struct iovnet_pf *pf)
+{
+	unsigned int shift = FIELD_GET(IOVNET_EECD_SIZE_EX,
+				       pf_rd32(pf, IOVNET_EECD)) +
+			     IOVNET_NVM_WORDS_SHIFT_BASE;
+
+	return 1U << min(shift, IOVNET_NVM_WORDS_SHIFT_MAX);
+}
+
+/**
+ * iovnet_pf_nvm_read() - read one NVM word through EERD
+ * @pf: the PF
+ * @word: the word's index
+ * @data: where the word goes
+ *
+ * Return: 0, or -ETIMEDOUT when the read does not complete.
+ */
+int iovnet_pf_nvm_read(struct iovnet_pf *pf, u16 word, u16 *data)
 {
 	u32 eerd;
 	int err;

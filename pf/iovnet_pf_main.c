@@ -28,6 +28,7 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	spin_lock_init(&pf->stats_lock);
 	spin_lock_init(&pf->vf_stats_lock);
 	spin_lock_init(&pf->reg_lock);
+	spin_lock_init(&pf->tx_hang_lock);
 	mutex_init(&pf->vf_lock);
 	INIT_DELAYED_WORK(&pf->service_task, iovnet_pf_service_task);
 	INIT_DELAYED_WORK(&pf->mbx_task, iovnet_pf_mbx_task);
@@ -72,6 +73,9 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	err = register_netdev(netdev);
 	if (err)
 		goto err_irq;
+	err = iovnet_pf_devlink_register(pf);
+	if (err)
+		goto err_netdev;
 
 	queue_delayed_work(system_wq, &pf->service_task, 0);
 	/* What PCI error recovery restores after a reset */
@@ -84,6 +88,8 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		    pci_name(pdev), netdev->dev_addr, pf->port.max_queues);
 	return 0;
 
+err_netdev:
+	unregister_netdev(netdev);
 err_irq:
 	iovnet_pf_irq_disable(pf);
 	cancel_delayed_work_sync(&pf->service_task);
@@ -112,6 +118,9 @@ static void iovnet_pf_remove(struct pci_dev *pdev)
 	/* The VF drivers go first, while the mailbox still answers them */
 	iovnet_pf_sriov_remove(pf);
 	set_bit(IOVNET_PF_REMOVING, pf->state);
+	/* Once cancelled, the service task sees REMOVING: it reports no more */
+	cancel_delayed_work_sync(&pf->service_task);
+	iovnet_pf_devlink_unregister(pf);
 	unregister_netdev(pf->netdev);
 	iovnet_pf_quiesce(pf);
 	iovnet_pf_irq_fini(pf);

@@ -203,9 +203,11 @@ static void iovnet_pf_tx_timeout(struct net_device *netdev,
 	struct iovnet_pf *pf = netdev_priv(netdev);
 
 	pf->tx_timeouts++;
-	netdev_warn(netdev, "TX queue %u timed out, resetting\n", txqueue);
-	set_bit(IOVNET_PF_RESET_REQUESTED, pf->state);
-	mod_delayed_work(system_wq, &pf->service_task, 0);
+	WRITE_ONCE(pf->tx_hang_queue, txqueue);
+	netdev_warn(netdev, "TX queue %u timed out\n", txqueue);
+	/* Reported from the service task: devlink's health reports sleep */
+	set_bit(IOVNET_PF_TX_TIMEOUT, pf->state);
+	iovnet_pf_service_schedule(pf);
 }
 
 static int iovnet_pf_set_mac(struct net_device *netdev, void *p)
@@ -320,6 +322,18 @@ static void iovnet_pf_link_update(struct iovnet_pf *pf)
 }
 
 /**
+ * iovnet_pf_service_schedule() - run the service task now
+ * @pf: the PF
+ *
+ * Nothing is scheduled once remove has begun: it cancels the task once.
+ */
+void iovnet_pf_service_schedule(struct iovnet_pf *pf)
+{
+	if (!test_bit(IOVNET_PF_REMOVING, pf->state))
+		mod_delayed_work(system_wq, &pf->service_task, 0);
+}
+
+/**
  * iovnet_pf_service_task() - periodic and interrupt-triggered slow work
  * @work: the service task's work item
  *
@@ -341,10 +355,20 @@ void iovnet_pf_service_task(struct work_struct *work)
 	mutex_unlock(&pf->vf_lock);
 
 	rtnl_lock();
-	if (!test_bit(IOVNET_PF_DOWN, pf->state) && pf->link_up &&
-	    iovnet_port_tx_hung(&pf->port, IOVNET_TX_HANG_PERIOD)) {
-		netdev_warn(pf->netdev, "TX completions stopped, resetting\n");
-		set_bit(IOVNET_PF_RESET_REQUESTED, pf->state);
+	/*
+	 * A hang goes to the tx_hang health reporter, whose recover (unless
+	 * the user turned auto-recover off) requests the reset done below
+	 */
+	if (test_and_clear_bit(IOVNET_PF_TX_TIMEOUT, pf->state) &&
+	    !test_bit(IOVNET_PF_REMOVING, pf->state)) {
+		iovnet_pf_tx_hang_report(pf, "tx timeout",
+					 READ_ONCE(pf->tx_hang_queue));
+	} else if (!test_bit(IOVNET_PF_DOWN, pf->state) && pf->link_up &&
+		   !test_bit(IOVNET_PF_REMOVING, pf->state) &&
+		   iovnet_port_tx_hung(&pf->port, IOVNET_TX_HANG_PERIOD)) {
+		pf->tx_stalls++;
+		netdev_warn(pf->netdev, "TX completions stopped\n");
+		iovnet_pf_tx_hang_report(pf, "tx completions stopped", U32_MAX);
 	}
 	if (test_and_clear_bit(IOVNET_PF_RESET_REQUESTED, pf->state) &&
 	    !test_bit(IOVNET_PF_REMOVING, pf->state)) {

@@ -26,6 +26,11 @@
 # A driver with such a check may also catch the stall itself before the
 # stack's watchdog does: either detection counts.
 #
+# Each hang goes to the devlink health reporter "tx_hang" (when the
+# kernel has devlink): its error and recover counts follow the driver's
+# detections, its dump shows the rings; with auto_recover off a hang is
+# reported and left alone until "devlink health recover".
+#
 # The watchdog's "NETDEV WATCHDOG" line is expected here: the test
 # brackets it with "iovnet-selftest: expect ... begin/end" lines in the
 # kernel log.
@@ -72,7 +77,23 @@ inflight() { cat "/sys/class/net/$PF_IF/queues/tx-0/byte_queue_limits/inflight";
 drained() { [ "$(inflight)" = 0 ]; }
 tcp_ok() { local b; b=$(iperf_to_peer 3) && [ "$b" -gt 1000000 ]; }
 
-ktap_header 14
+ktap_header 18
+
+DL=pci/$LAB_PF_PCI
+# jget EXPR: EXPR (Python, on the JSON document d) of standard input
+jget() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
+reporter() { devlink -j health show "$DL" reporter tx_hang | jget "d['health']['$DL'][0]$1"; }
+diagnose() { devlink -j health diagnose "$DL" reporter tx_hang | jget "d$1"; }
+dl_errors() { reporter "['error']"; }
+hangs_seen() { echo $(( $(diagnose "['tx_timeouts']") + $(diagnose "['tx_stalls']") )); }
+# dlcheck DESCRIPTION COMMAND...: a check that needs devlink
+dlcheck() {
+	if [ "$HAVE_DL" = 1 ]; then
+		check "$@"
+	else
+		ktap_result skip "$1" "no devlink on this kernel"
+	fi
+}
 
 pf_load && pf_up && wait_ping 20 || { echo "Bail out! PF did not come up"; exit 1; }
 PF_BDF=$LAB_PF_PCI
@@ -82,6 +103,13 @@ ethtool -L "$PF_IF" combined 1 && ethtool -G "$PF_IF" tx 64 && wait_ping 20
 check "the driver exposes tx_timeouts and resets (ethtool -S)" \
 	sh -c "ethtool -S $PF_IF | grep -q ' tx_timeouts:' && ethtool -S $PF_IF | grep -q ' resets:'"
 check "PF -> partner before the hang: 20 pings" ping_peer 20
+
+HAVE_DL=0
+devlink dev show "$DL" >/dev/null 2>&1 && HAVE_DL=1
+if [ "$HAVE_DL" = 1 ]; then
+	dl_err0=$(reporter "['error']") dl_rec0=$(reporter "['recover']")
+	hangs0=$(hangs_seen)
+fi
 
 to0=$(txq_timeouts)
 et0=$(pf_estat tx_timeouts)
@@ -115,6 +143,30 @@ ms=$(time_until 10 gt "pf_estat resets" "$rs0")
 check "the driver resets its datapath within 10 s of the detection (${ms} ms)" \
 	gt "pf_estat resets" "$rs0"
 
+# Reported and recovered (grace period 0: every report is); watchdog
+# firings that come before the service task looks make one report
+dl_reported() {
+	local e r h
+	e=$(( $(dl_errors) - dl_err0 ))
+	r=$(( $(reporter "['recover']") - dl_rec0 ))
+	h=$(( $(hangs_seen) - hangs0 ))
+	DL_SEEN="reported $e, recovered $r; driver detections $h"
+	[ "$e" -ge 1 ] && [ "$e" -le "$h" ] && [ "$r" -eq "$e" ]
+}
+if [ "$HAVE_DL" = 1 ]; then
+	wait_for 10 dl_reported
+	dl_reported
+	ktap_info "devlink tx_hang: $DL_SEEN"
+fi
+dlcheck "devlink health: the hang reported to tx_hang and each report recovered" dl_reported
+dl_dump_ok() {
+	local d
+	d=$(devlink -j health dump show "$DL" reporter tx_hang) || return 1
+	ktap_info "dump: $(cut -c1-200 <<<"$d")"
+	[ "$(jget "d['reason'] in ('tx timeout', 'tx completions stopped') and len(d['rings'])" <<<"$d")" = 1 ]
+}
+dlcheck "devlink health dump: the reason, and the one ring's state" dl_dump_ok
+
 # 3 packets into the still dead device, then bus mastering back
 ping -q -c 3 -i 0.2 -W 1 "$PEER_IP" >/dev/null 2>&1
 lost=$(inflight)
@@ -140,6 +192,35 @@ ktap_info "stall to recovery: $(( ($(date +%s%N) - t_stall) / 1000000 )) ms," \
 	"$(( $(pf_estat tx_timeouts) - et0 )), resets: $(( $(pf_estat resets) - rs0 ))"
 check "driver and stack counted the same number of timeouts" \
 	test $(( $(pf_estat tx_timeouts) - et0 )) -eq $(( $(txq_timeouts) - to0 ))
+kmsg "iovnet-selftest: expect tx-watchdog end"
+EXPECTING=0
+
+# --- auto_recover off: a hang is reported and left for the user ---------------------
+manual_hang() {
+	local e0
+	devlink health set "$DL" reporter tx_hang auto_recover false || return 1
+	e0=$(dl_errors) rs1=$(pf_estat resets)
+	kmsg "iovnet-selftest: expect tx-watchdog begin"
+	EXPECTING=1
+	ping -f -q -w 300 "$PEER_IP" >/dev/null 2>&1 &
+	FLOOD=$!
+	wait_for 10 gt "pf_stat tx_packets" $(( $(pf_stat tx_packets) + 100 ))
+	setpci -s "$PF_BDF" COMMAND=0:4
+	# reported, and still not reset after a second report (a service period later)
+	wait_for 60 gt dl_errors $((e0 + 1)) || return 1
+	ktap_info "auto_recover off: $(dl_errors) errors, state $(reporter "['state']"), resets +$(( $(pf_estat resets) - rs1 ))"
+	[ "$(pf_estat resets)" -eq "$rs1" ] && [ "$(reporter "['state']")" = error ]
+}
+dlcheck "auto_recover off: the hang is reported twice, the PF is not reset" manual_hang
+[ -n "$FLOOD" ] && { kill -9 "$FLOOD"; wait "$FLOOD" 2>/dev/null; FLOOD=; }
+setpci -s "$PF_BDF" COMMAND=4:4
+manual_recover() {
+	devlink health recover "$DL" reporter tx_hang || return 1
+	wait_for 10 gt "pf_estat resets" "$rs1" && wait_for 30 tcp_ok &&
+		[ "$(reporter "['state']")" = healthy ]
+}
+dlcheck "devlink health recover: the PF resets, TCP moves data, reporter healthy" manual_recover
+[ "$HAVE_DL" = 1 ] && devlink health set "$DL" reporter tx_hang auto_recover true
 kmsg "iovnet-selftest: expect tx-watchdog end"
 EXPECTING=0
 

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (c) 2026 The iovnet authors */
+
+/*
+ * devlink: what the device is ("devlink dev info") and the "tx_hang" health
+ * reporter. A TX hang, seen by the stack's watchdog or by the service
+ * task's check of the rings, is reported here with a snapshot of the rings
+ * as its dump; the reporter's recover asks the service task for the
+ * datapath reset that follows, so with auto-recover off a hung PF stays as
+ * it is for the user to look at and to recover ("devlink health recover").
+ *
+ * Lock order: RTNL (the service task reports under it), then devlink's
+ * instance lock; none of the callbacks here takes RTNL.
+ */
+
+#include <net/devlink.h>
+
+#include "compat.h"
+#include "iovnet_pf.h"
+
+static struct iovnet_pf *iovnet_pf_from_devlink(struct devlink *devlink)
+{
+	return *(struct iovnet_pf **)devlink_priv(devlink);
+}
+
+static int iovnet_pf_devlink_info_get(struct devlink *devlink,
+				      struct devlink_info_req *req,
+				      struct netlink_ext_ack *extack)
+{
+	struct iovnet_pf *pf = iovnet_pf_from_devlink(devlink);
+	char buf[32];
+	u8 dsn[8];
+	int err;
+
+#ifdef IOVNET_HAVE_DEVLINK_INFO_DRIVER_NAME_PUT
+	err = devlink_info_driver_name_put(req, IOVNET_PF_DRV_NAME);
+	if (err)
+		return err;
+#endif
+	/* The PCIe serial number if the device has one, else its NVM MAC */
+	put_unaligned_be64(pci_get_dsn(pf->pdev), dsn);
+	if (memchr_inv(dsn, 0, sizeof(dsn)))
+		snprintf(buf, sizeof(buf), "%8phD", dsn);
+	else
+		snprintf(buf, sizeof(buf), "%6phD", pf->perm_addr);
+	err = devlink_info_serial_number_put(req, buf);
+	if (err)
+		return err;
+
+	snprintf(buf, sizeof(buf), "0x%04x", pf->pdev->device);
+	err = devlink_info_version_fixed_put(req,
+					     DEVLINK_INFO_VERSION_GENERIC_ASIC_ID,
+					     buf);
+	if (err)
+		return err;
+	snprintf(buf, sizeof(buf), "0x%02x", pf->pdev->revision);
+	return devlink_info_version_fixed_put(req,
+					      DEVLINK_INFO_VERSION_GENERIC_ASIC_REV,
+					      buf);
+}
+
+static const struct devlink_ops iovnet_pf_devlink_ops = {
+	.info_get = iovnet_pf_devlink_info_get,
+};
+
+/* Asks for the reset; the service task does it, under RTNL */
+static int iovnet_pf_tx_hang_recover(struct devlink_health_reporter *reporter,
+				     void *ctx, struct netlink_ext_ack *extack)
+{
+	struct iovnet_pf *pf = devlink_health_reporter_priv(reporter);
+
+	if (test_bit(IOVNET_PF_REMOVING, pf->state)) {
+		NL_SET_ERR_MSG_MOD(extack, "the PF is being removed");
+		return -ENODEV;
+	}
+	set_bit(IOVNET_PF_RESET_REQUESTED, pf->state);
+	iovnet_pf_service_schedule(pf);
+	return 0;
+}
+
+static void iovnet_pf_tx_hang_put(struct devlink_fmsg *fmsg,
+				  const struct iovnet_pf_tx_hang *hang)
+{
+	unsigned int q;
+
+	devlink_fmsg_string_pair_put(fmsg, "reason", hang->why);
+	if (hang->queue != U32_MAX)
+		devlink_fmsg_u32_pair_put(fmsg, "watchdog_queue", hang->queue);
+	devlink_fmsg_arr_pair_nest_start(fmsg, "rings");
+	for (q = 0; q < hang->num_queues; q++) {
+		devlink_fmsg_obj_nest_start(fmsg);
+		devlink_fmsg_u32_pair_put(fmsg, "queue", q);
+		devlink_fmsg_u32_pair_put(fmsg, "next_to_use",
+					  hang->rings[q].next_to_use);
+		devlink_fmsg_u32_pair_put(fmsg, "next_to_clean",
+					  hang->rings[q].next_to_clean);
+		devlink_fmsg_u32_pair_put(fmsg, "head", hang->rings[q].head);
+		devlink_fmsg_u32_pair_put(fmsg, "tail", hang->rings[q].tail);
+		devlink_fmsg_obj_nest_end(fmsg);
+	}
+	devlink_fmsg_arr_pair_nest_end(fmsg);
+}
+
+/*
+ * The rings at the report (@ctx), or, for a dump the user asks for, at the
+ * last hang: the rings themselves may be freed under us without RTNL
+ */
+static int iovnet_pf_tx_hang_dump(struct devlink_health_reporter *reporter,
+				  struct devlink_fmsg *fmsg, void *ctx,
+				  struct netlink_ext_ack *extack)
+{
+	struct iovnet_pf *pf = devlink_health_reporter_priv(reporter);
+	struct iovnet_pf_tx_hang hang;
+
+	if (ctx) {
+		hang = *(struct iovnet_pf_tx_hang *)ctx;
+	} else {
+		spin_lock_bh(&pf->tx_hang_lock);
+		hang = pf->tx_hang_last;
+		spin_unlock_bh(&pf->tx_hang_lock);
+	}
+	if (!hang.why) {
+		NL_SET_ERR_MSG_MOD(extack, "no TX hang seen yet");
+		return -ENODATA;
+	}
+	iovnet_pf_tx_hang_put(fmsg, &hang);
+	return 0;
+}
+
+static int
+iovnet_pf_tx_hang_diagnose(struct devlink_health_reporter *reporter,
+			   struct devlink_fmsg *fmsg,
+			   struct netlink_ext_ack *extack)
+{
+	struct iovnet_pf *pf = devlink_health_reporter_priv(reporter);
+
+	devlink_fmsg_bool_pair_put(fmsg, "running", iovnet_pf_running(pf));
+	devlink_fmsg_u32_pair_put(fmsg, "queues",
+				  READ_ONCE(pf->port.num_queues));
+	devlink_fmsg_u64_pair_put(fmsg, "tx_timeouts",
+				  READ_ONCE(pf->tx_timeouts));
+	devlink_fmsg_u64_pair_put(fmsg, "tx_stalls", READ_ONCE(pf->tx_stalls));
+	devlink_fmsg_u64_pair_put(fmsg, "resets", READ_ONCE(pf->resets));
+	return 0;
+}
+
+static const struct devlink_health_reporter_ops iovnet_pf_tx_hang_ops = {
+	.name = "tx_hang",
+	.recover = iovnet_pf_tx_hang_recover,
+	.dump = iovnet_pf_tx_hang_dump,
+	.diagnose = iovnet_pf_tx_hang_diagnose,
+};
+
+/**
+ * iovnet_pf_tx_hang_report() - report a TX hang to devlink health
+ * @pf: the PF
+ * @why: what saw it
+ * @queue: the queue the stack's watchdog named, or U32_MAX
+ *
+ * Called by the service task under RTNL, which keeps the rings in place
+ * while they are read. Devlink dumps them and, with auto-recover on (the
+ * default), calls the reporter's recover at once.
+ */
+void iovnet_pf_tx_hang_report(struct iovnet_pf *pf, const char *why,
+			      u32 queue)
+{
+	struct devlink_health_reporter *reporter;
+	struct iovnet_port *port = &pf->port;
+	struct iovnet_pf_tx_hang hang = {
+		.why = why,
+		.queue = queue,
+	};
+	unsigned int q;
+
+	ASSERT_RTNL();
+	if (port->running) {
+		hang.num_queues = port->num_queues;
+		for (q = 0; q < port->num_queues; q++) {
+			struct iovnet_ring *ring = port->qvecs[q]->tx;
+
+			hang.rings[q].next_to_use = READ_ONCE(ring->next_to_use);
+			hang.rings[q].next_to_clean =
+				READ_ONCE(ring->next_to_clean);
+			hang.rings[q].head = readl(ring->regs + IOVNET_Q_HEAD);
+			hang.rings[q].tail = readl(ring->regs + IOVNET_Q_TAIL);
+		}
+	}
+	spin_lock_bh(&pf->tx_hang_lock);
+	pf->tx_hang_last = hang;
+	spin_unlock_bh(&pf->tx_hang_lock);
+
+	reporter = READ_ONCE(pf->tx_hang_reporter);
+	if (reporter)
+		devlink_health_report(reporter, why, &hang);
+	else
+		set_bit(IOVNET_PF_RESET_REQUESTED, pf->state);
+}
+
+/**
+ * iovnet_pf_devlink_register() - create and register the PF's devlink
+ * @pf: the PF, its netdev registered
+ *
+ * Return: 0 or a negative errno.
+ */
+int iovnet_pf_devlink_register(struct iovnet_pf *pf)
+{
+	struct devlink_health_reporter *reporter;
+	struct devlink *devlink;
+
+	devlink = devlink_alloc(&iovnet_pf_devlink_ops, sizeof(pf),
+				&pf->pdev->dev);
+	if (!devlink)
+		return -ENOMEM;
+	*(struct iovnet_pf **)devlink_priv(devlink) = pf;
+
+	/* No grace period: each hang is recovered, as without devlink */
+	reporter = iovnet_devlink_health_reporter_create(devlink,
+							 &iovnet_pf_tx_hang_ops,
+							 pf);
+	if (IS_ERR(reporter)) {
+		devlink_free(devlink);
+		return PTR_ERR(reporter);
+	}
+	/* The service task may already run: it reads the reporter once */
+	WRITE_ONCE(pf->tx_hang_reporter, reporter);
+	pf->devlink = devlink;
+	devlink_register(devlink);
+	return 0;
+}
+
+/**
+ * iovnet_pf_devlink_unregister() - undo iovnet_pf_devlink_register()
+ * @pf: the PF, IOVNET_PF_REMOVING set and the service task cancelled
+ *	since, so that nothing reports any more
+ */
+void iovnet_pf_devlink_unregister(struct iovnet_pf *pf)
+{
+	if (!pf->devlink)
+		return;
+	devlink_unregister(pf->devlink);
+	devlink_health_reporter_destroy(pf->tx_hang_reporter);
+	WRITE_ONCE(pf->tx_hang_reporter, NULL);
+	devlink_free(pf->devlink);
+	pf->devlink = NULL;
+}
