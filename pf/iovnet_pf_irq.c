@@ -36,8 +36,10 @@ static irqreturn_t iovnet_pf_other_irq(int irq, void *data)
  */
 int iovnet_pf_irq_init(struct iovnet_pf *pf)
 {
-	unsigned int want = 1 + min_t(unsigned int, num_online_cpus(),
-				      IOVNET_PF_MAX_QUEUES);
+	/* All eight queue pairs may be asked for ("ethtool -L"), whatever the
+	 * CPUs online now; one per CPU is only the default
+	 */
+	unsigned int want = 1 + IOVNET_PF_MAX_QUEUES;
 	int nvec, err;
 
 	nvec = pci_alloc_irq_vectors(pf->pdev, 2, want, PCI_IRQ_MSIX);
@@ -47,7 +49,7 @@ int iovnet_pf_irq_init(struct iovnet_pf *pf)
 	}
 	pf->num_vectors = nvec;
 	pf->port.max_queues = nvec - 1;
-	pf->port.num_queues = nvec - 1;
+	pf->port.num_queues = min_t(unsigned int, nvec - 1, num_online_cpus());
 
 	snprintf(pf->other_irq_name, sizeof(pf->other_irq_name), "%s-other",
 		 dev_name(&pf->pdev->dev));

@@ -6,7 +6,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-ktap_header 9
+ktap_header 10
 
 check "insmod iovnet_pf" pf_load
 check "bound to $LAB_PF_PCI" \
@@ -37,5 +37,8 @@ combined=$(ethtool -l "$PF_IF" | awk '/^Combined:/ {v = $2} END {print v}')
 ktap_info "combined channels: $combined"
 check "netdev queues match the combined channels" \
 	test "$(ls -d /sys/class/net/"$PF_IF"/queues/rx-* | wc -l)" = "$combined"
+cpus=$(nproc)
+check "combined channels by default: one per CPU, at most 8 ($cpus CPUs)" \
+	test "$combined" -eq $((cpus < 8 ? cpus : 8))
 
 ktap_finish
