@@ -258,6 +258,26 @@ struct iovnet_pf_tx_hang {
 	} rings[IOVNET_PF_MAX_QUEUES];
 };
 
+/**
+ * struct iovnet_pf_mbx_event - a VF's mailbox counters as it was throttled
+ * @vf: the VF
+ * @msgs: requests served
+ * @nacks: requests refused
+ * @invalid: malformed requests
+ * @throttled: throttle episodes, this one included
+ * @busy: times the VF held the mailbox too long
+ * @resets: resets served
+ */
+struct iovnet_pf_mbx_event {
+	u32 vf;
+	u64 msgs;
+	u64 nacks;
+	u64 invalid;
+	u64 throttled;
+	u64 busy;
+	u64 resets;
+};
+
 /* Hash UDP on ports too (TCP always is) */
 #define IOVNET_PF_RSS_UDP4	BIT(0)
 #define IOVNET_PF_RSS_UDP6	BIT(1)
@@ -310,8 +330,10 @@ struct iovnet_pf_tx_hang {
  * @vf_link_up: the link as last reported to the VFs
  * @devlink: the devlink instance, NULL without CONFIG_NET_DEVLINK
  * @tx_hang_reporter: devlink health reporter "tx_hang"
- * @tx_hang_lock: protects @tx_hang_last
+ * @mbx_reporter: devlink health reporter "mailbox"
+ * @health_lock: protects @tx_hang_last and @mbx_last
  * @tx_hang_last: the rings at the last TX hang, for the reporter's dump
+ * @mbx_last: the last VF throttled, for the mailbox reporter's dump
  * @ledctl_saved: LEDCTL while "ethtool -p" blinks LED0
  */
 struct iovnet_pf {
@@ -358,8 +380,10 @@ struct iovnet_pf {
 
 	struct devlink *devlink;
 	struct devlink_health_reporter *tx_hang_reporter;
-	spinlock_t tx_hang_lock;	/* see above */
+	struct devlink_health_reporter *mbx_reporter;
+	spinlock_t health_lock;	/* see above */
 	struct iovnet_pf_tx_hang tx_hang_last;
+	struct iovnet_pf_mbx_event mbx_last;
 	u32 ledctl_saved;
 };
 
@@ -487,6 +511,8 @@ int iovnet_pf_devlink_register(struct iovnet_pf *pf);
 void iovnet_pf_devlink_unregister(struct iovnet_pf *pf);
 void iovnet_pf_tx_hang_report(struct iovnet_pf *pf, const char *why,
 			      u32 queue);
+void iovnet_pf_mbx_report(struct iovnet_pf *pf, unsigned int vf);
+void iovnet_pf_mbx_healthy(struct iovnet_pf *pf);
 #else
 static inline int iovnet_pf_devlink_register(struct iovnet_pf *pf)
 {
@@ -502,6 +528,15 @@ static inline void iovnet_pf_tx_hang_report(struct iovnet_pf *pf,
 					    const char *why, u32 queue)
 {
 	set_bit(IOVNET_PF_RESET_REQUESTED, pf->state);
+}
+
+static inline void iovnet_pf_mbx_report(struct iovnet_pf *pf,
+					unsigned int vf)
+{
+}
+
+static inline void iovnet_pf_mbx_healthy(struct iovnet_pf *pf)
+{
 }
 #endif
 

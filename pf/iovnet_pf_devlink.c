@@ -9,8 +9,14 @@
  * datapath reset that follows, so with auto-recover off a hung PF stays as
  * it is for the user to look at and to recover ("devlink health recover").
  *
- * Lock order: RTNL (the service task reports under it), then devlink's
- * instance lock; none of the callbacks here takes RTNL.
+ * The "mailbox" reporter gets each episode of a VF throttled for flooding
+ * the mailbox, with the VF's counters as its dump, and goes back to
+ * healthy when no VF is throttled any more; there is nothing to recover
+ * (the VF is served again as its budget refills).
+ *
+ * Lock order: RTNL (tx_hang reports under it) or @pf->vf_lock (mailbox
+ * reports), then devlink's locks; no callback here takes RTNL or
+ * @pf->vf_lock: they read what they show without them.
  */
 
 #include <net/devlink.h>
@@ -115,9 +121,9 @@ static int iovnet_pf_tx_hang_dump(struct devlink_health_reporter *reporter,
 	if (ctx) {
 		hang = *(struct iovnet_pf_tx_hang *)ctx;
 	} else {
-		spin_lock_bh(&pf->tx_hang_lock);
+		spin_lock_bh(&pf->health_lock);
 		hang = pf->tx_hang_last;
-		spin_unlock_bh(&pf->tx_hang_lock);
+		spin_unlock_bh(&pf->health_lock);
 	}
 	if (!hang.why) {
 		NL_SET_ERR_MSG_MOD(extack, "no TX hang seen yet");
@@ -185,15 +191,131 @@ void iovnet_pf_tx_hang_report(struct iovnet_pf *pf, const char *why,
 			hang.rings[q].tail = readl(ring->regs + IOVNET_Q_TAIL);
 		}
 	}
-	spin_lock_bh(&pf->tx_hang_lock);
+	spin_lock_bh(&pf->health_lock);
 	pf->tx_hang_last = hang;
-	spin_unlock_bh(&pf->tx_hang_lock);
+	spin_unlock_bh(&pf->health_lock);
 
 	reporter = READ_ONCE(pf->tx_hang_reporter);
 	if (reporter)
 		devlink_health_report(reporter, why, &hang);
 	else
 		set_bit(IOVNET_PF_RESET_REQUESTED, pf->state);
+}
+
+static void iovnet_pf_mbx_event_put(struct devlink_fmsg *fmsg,
+				    const struct iovnet_pf_mbx_event *e)
+{
+	devlink_fmsg_u32_pair_put(fmsg, "vf", e->vf);
+	devlink_fmsg_u64_pair_put(fmsg, "msgs", e->msgs);
+	devlink_fmsg_u64_pair_put(fmsg, "nacks", e->nacks);
+	devlink_fmsg_u64_pair_put(fmsg, "invalid", e->invalid);
+	devlink_fmsg_u64_pair_put(fmsg, "throttled", e->throttled);
+	devlink_fmsg_u64_pair_put(fmsg, "busy", e->busy);
+	devlink_fmsg_u64_pair_put(fmsg, "resets", e->resets);
+}
+
+/* The VF's counters now; a racing update shows one side or the other */
+static void iovnet_pf_mbx_event_read(struct iovnet_pf *pf, unsigned int vf,
+				     struct iovnet_pf_mbx_event *e)
+{
+	const struct iovnet_pf_vf *v = &pf->vfs[vf];
+
+	e->vf = vf;
+	e->msgs = READ_ONCE(v->msgs);
+	e->nacks = READ_ONCE(v->nacks);
+	e->invalid = READ_ONCE(v->invalid);
+	e->throttled = READ_ONCE(v->throttled);
+	e->busy = READ_ONCE(v->busy);
+	e->resets = READ_ONCE(v->resets);
+}
+
+static int iovnet_pf_mbx_dump(struct devlink_health_reporter *reporter,
+			      struct devlink_fmsg *fmsg, void *ctx,
+			      struct netlink_ext_ack *extack)
+{
+	struct iovnet_pf *pf = devlink_health_reporter_priv(reporter);
+	struct iovnet_pf_mbx_event e;
+
+	if (ctx) {
+		e = *(struct iovnet_pf_mbx_event *)ctx;
+	} else {
+		spin_lock_bh(&pf->health_lock);
+		e = pf->mbx_last;
+		spin_unlock_bh(&pf->health_lock);
+	}
+	if (!e.throttled) {
+		NL_SET_ERR_MSG_MOD(extack, "no VF throttled yet");
+		return -ENODATA;
+	}
+	iovnet_pf_mbx_event_put(fmsg, &e);
+	return 0;
+}
+
+/* Every VF's mailbox counters, and whether it is throttled now */
+static int iovnet_pf_mbx_diagnose(struct devlink_health_reporter *reporter,
+				  struct devlink_fmsg *fmsg,
+				  struct netlink_ext_ack *extack)
+{
+	struct iovnet_pf *pf = devlink_health_reporter_priv(reporter);
+	unsigned int vf, num_vfs = READ_ONCE(pf->num_vfs);
+	unsigned long masked = READ_ONCE(pf->mbx_irq_masked);
+	struct iovnet_pf_mbx_event e;
+
+	devlink_fmsg_u64_pair_put(fmsg, "irqs_throttled",
+				  READ_ONCE(pf->mbx_irqs_throttled));
+	devlink_fmsg_arr_pair_nest_start(fmsg, "vfs");
+	for (vf = 0; vf < num_vfs; vf++) {
+		iovnet_pf_mbx_event_read(pf, vf, &e);
+		devlink_fmsg_obj_nest_start(fmsg);
+		iovnet_pf_mbx_event_put(fmsg, &e);
+		devlink_fmsg_bool_pair_put(fmsg, "throttling",
+					   test_bit(vf, &masked));
+		devlink_fmsg_obj_nest_end(fmsg);
+	}
+	devlink_fmsg_arr_pair_nest_end(fmsg);
+	return 0;
+}
+
+static const struct devlink_health_reporter_ops iovnet_pf_mbx_ops = {
+	.name = "mailbox",
+	.dump = iovnet_pf_mbx_dump,
+	.diagnose = iovnet_pf_mbx_diagnose,
+};
+
+/**
+ * iovnet_pf_mbx_report() - report a VF throttled for flooding the mailbox
+ * @pf: the PF, under @pf->vf_lock
+ * @vf: the VF, whose throttle episode just began
+ */
+void iovnet_pf_mbx_report(struct iovnet_pf *pf, unsigned int vf)
+{
+	struct devlink_health_reporter *reporter;
+	struct iovnet_pf_mbx_event e;
+
+	lockdep_assert_held(&pf->vf_lock);
+	iovnet_pf_mbx_event_read(pf, vf, &e);
+	spin_lock_bh(&pf->health_lock);
+	pf->mbx_last = e;
+	spin_unlock_bh(&pf->health_lock);
+	reporter = READ_ONCE(pf->mbx_reporter);
+	if (reporter)
+		devlink_health_report(reporter, "VF throttled: mailbox flood",
+				      &e);
+}
+
+/**
+ * iovnet_pf_mbx_healthy() - no VF is throttled any more
+ * @pf: the PF, under @pf->vf_lock
+ */
+void iovnet_pf_mbx_healthy(struct iovnet_pf *pf)
+{
+	struct devlink_health_reporter *reporter;
+
+	lockdep_assert_held(&pf->vf_lock);
+	reporter = READ_ONCE(pf->mbx_reporter);
+	if (reporter)
+		devlink_health_reporter_state_update(reporter,
+						     DEVLINK_HEALTH_REPORTER_STATE_HEALTHY);
 }
 
 /**
@@ -204,7 +326,7 @@ void iovnet_pf_tx_hang_report(struct iovnet_pf *pf, const char *why,
  */
 int iovnet_pf_devlink_register(struct iovnet_pf *pf)
 {
-	struct devlink_health_reporter *reporter;
+	struct devlink_health_reporter *reporter, *mbx;
 	struct devlink *devlink;
 
 	devlink = devlink_alloc(&iovnet_pf_devlink_ops, sizeof(pf),
@@ -221,8 +343,16 @@ int iovnet_pf_devlink_register(struct iovnet_pf *pf)
 		devlink_free(devlink);
 		return PTR_ERR(reporter);
 	}
-	/* The service task may already run: it reads the reporter once */
+	mbx = iovnet_devlink_health_reporter_create(devlink, &iovnet_pf_mbx_ops,
+						    pf);
+	if (IS_ERR(mbx)) {
+		devlink_health_reporter_destroy(reporter);
+		devlink_free(devlink);
+		return PTR_ERR(mbx);
+	}
+	/* The service task may already run: it reads the reporters once */
 	WRITE_ONCE(pf->tx_hang_reporter, reporter);
+	WRITE_ONCE(pf->mbx_reporter, mbx);
 	pf->devlink = devlink;
 	devlink_register(devlink);
 	return 0;
@@ -230,14 +360,16 @@ int iovnet_pf_devlink_register(struct iovnet_pf *pf)
 
 /**
  * iovnet_pf_devlink_unregister() - undo iovnet_pf_devlink_register()
- * @pf: the PF, IOVNET_PF_REMOVING set and the service task cancelled
- *	since, so that nothing reports any more
+ * @pf: the PF, its VFs gone (no mailbox reports), IOVNET_PF_REMOVING set
+ *	and the service task cancelled since (no TX hang reports)
  */
 void iovnet_pf_devlink_unregister(struct iovnet_pf *pf)
 {
 	if (!pf->devlink)
 		return;
 	devlink_unregister(pf->devlink);
+	devlink_health_reporter_destroy(pf->mbx_reporter);
+	WRITE_ONCE(pf->mbx_reporter, NULL);
 	devlink_health_reporter_destroy(pf->tx_hang_reporter);
 	WRITE_ONCE(pf->tx_hang_reporter, NULL);
 	devlink_free(pf->devlink);

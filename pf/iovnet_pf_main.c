@@ -28,7 +28,7 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	spin_lock_init(&pf->stats_lock);
 	spin_lock_init(&pf->vf_stats_lock);
 	spin_lock_init(&pf->reg_lock);
-	spin_lock_init(&pf->tx_hang_lock);
+	spin_lock_init(&pf->health_lock);
 	mutex_init(&pf->vf_lock);
 	INIT_DELAYED_WORK(&pf->service_task, iovnet_pf_service_task);
 	INIT_DELAYED_WORK(&pf->mbx_task, iovnet_pf_mbx_task);

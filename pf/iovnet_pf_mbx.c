@@ -161,6 +161,7 @@ static void iovnet_pf_mbx_throttle(struct iovnet_pf *pf, unsigned int vf)
 			 vf);
 	else
 		iovnet_pf_vf_warn(pf, vf, "mailbox flood, throttled\n");
+	iovnet_pf_mbx_report(pf, vf);
 }
 
 static void iovnet_pf_mbx_unthrottle(struct iovnet_pf *pf, unsigned int vf)
@@ -172,6 +173,8 @@ static void iovnet_pf_mbx_unthrottle(struct iovnet_pf *pf, unsigned int vf)
 	v->throttling = false;
 	WRITE_ONCE(pf->mbx_irq_masked, pf->mbx_irq_masked & ~BIT(vf));
 	iovnet_pf_mbx_irq_apply(pf);
+	if (!pf->mbx_irq_masked)
+		iovnet_pf_mbx_healthy(pf);
 }
 
 /**
@@ -192,6 +195,7 @@ void iovnet_pf_mbx_start(struct iovnet_pf *pf)
 	for (vf = 0; vf < pf->num_vfs; vf++)
 		pf->vfs[vf].throttling = false;
 	iovnet_pf_mbx_irq_apply(pf);
+	iovnet_pf_mbx_healthy(pf);
 }
 
 static void iovnet_pf_mbx_request(struct iovnet_pf *pf, unsigned int vf)

@@ -140,7 +140,7 @@ smf_send() {	# WORDS...: one message; prints the client's output
 }
 
 # ---------------------------------------------------------------------------
-ktap_header 47
+ktap_header 48
 
 check "mbx_client builds without a warning (gcc -Wall -Wextra -O2)" mbx_client_build "$MBX"
 
@@ -282,6 +282,16 @@ check "fuzz: PF <-> peer pings, zero loss" smf_no_loss "$WORK/pfpeer-fuzz" "PF -
 ktap_info "(c) flood for ${FLOOD_SECS}s"
 
 thr0=$(smf_stat 0 mbx_throttled) msg0=$(smf_stat 0 mbx_msgs)
+# devlink's "mailbox" reporter (none on a kernel without devlink): its
+# dump cleared, so the flood's first episode makes the next one
+DL=pci/$LAB_PF_PCI HAVE_DL=0
+jget() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
+mbx_rep() { devlink -j health show "$DL" reporter mailbox | jget "d['health']['$DL'][0]$1"; }
+if devlink health show "$DL" reporter mailbox >/dev/null 2>&1; then
+	HAVE_DL=1
+	devlink health dump clear "$DL" reporter mailbox
+	me0=$(mbx_rep "['error']")
+fi
 smf_pings_start flood
 flood=$("$MBX" "$VF0" flood "$FLOOD_SECS")
 smf_pings_stop flood
@@ -307,6 +317,28 @@ served() {
 	grep -qx 'reply: 0xa0000201 0x00000003 0x000003e8' <<<"$out"
 }
 check "after the flood the PF serves VF 0 again (GET_LINK ACK within 5 s)" wait_for 5 served
+# Each throttle episode one report; the dump is VF 0 at its first one;
+# diagnose shows VF 0's count; healthy again now that VF 0 is served
+mbx_reported() {
+	local d e dump diag
+	d=$(( $(smf_stat 0 mbx_throttled) - thr0 ))
+	e=$(( $(mbx_rep "['error']") - me0 ))
+	ktap_info "devlink mailbox: errors +$e, vf0_mbx_throttled +$d, state $(mbx_rep "['state']")"
+	[ "$e" -eq "$d" ] && [ "$(mbx_rep "['state']")" = healthy ] || return 1
+	diag=$(devlink -j health diagnose "$DL" reporter mailbox) || return 1
+	[ "$(jget "d['vfs'][0]['throttled']" <<<"$diag")" = "$(smf_stat 0 mbx_throttled)" ] ||
+		return 1
+	[ "$d" -eq 0 ] && return 0
+	dump=$(devlink -j health dump show "$DL" reporter mailbox) || return 1
+	ktap_info "dump: $dump"
+	[ "$(jget "d['vf'], d['throttled']" <<<"$dump")" = "0 $((thr0 + 1))" ]
+}
+if [ "$HAVE_DL" = 1 ]; then
+	check "devlink mailbox reporter: each throttle episode reported, VF 0 in the dump and diagnose, healthy once served" \
+		mbx_reported
+else
+	ktap_result skip "devlink mailbox reporter" "no devlink on this kernel"
+fi
 
 # ---------------------------------------------------------------------------
 ktap_info "(d) VF 0 keeps its buffer for ${HOLD_SECS}s while the PF owes it a message"
