@@ -50,7 +50,8 @@ check "devlink dev info: asic.rev is the PCI revision ($(cat "$(pf_sysfs)/revisi
 
 # --- the tx_hang reporter ---------------------------------------------------------
 ktap_info "tx_hang: $(devlink health show "$DL" reporter tx_hang | tr -s ' \n' ' ')"
-reporters() { devlink -j health show "$DL" | jget "' '.join(sorted(r['reporter'] + ':' + r['state'] for r in d['health']['$DL']))"; }
+# (iproute2 6.1 lists a device's reporters only with those of all devices)
+reporters() { devlink -j health show | jget "' '.join(sorted(r['reporter'] + ':' + r['state'] for r in d['health']['$DL']))"; }
 check "health: reporters mailbox and tx_hang, healthy; tx_hang auto-recovers" \
 	test "$(reporters) $(reporter "['auto_recover']")" = "mailbox:healthy tx_hang:healthy True"
 queues=$(ethtool -l "$PF_IF" | awk '/^Current/ { c = 1 } c && /^Combined:/ { print $2 }')
