@@ -22,6 +22,7 @@
 #include <net/devlink.h>
 
 #include "compat.h"
+#include "iovnet_devlink.h"
 #include "iovnet_pf.h"
 
 static struct iovnet_pf *iovnet_pf_from_devlink(struct devlink *devlink)
@@ -38,31 +39,16 @@ static int iovnet_pf_devlink_info_get(struct devlink *devlink,
 	u8 dsn[8];
 	int err;
 
-#ifdef IOVNET_HAVE_DEVLINK_INFO_DRIVER_NAME_PUT
-	err = devlink_info_driver_name_put(req, IOVNET_PF_DRV_NAME);
+	err = iovnet_devlink_info_pci(req, pf->pdev, IOVNET_PF_DRV_NAME);
 	if (err)
 		return err;
-#endif
 	/* The PCIe serial number if the device has one, else its NVM MAC */
 	put_unaligned_be64(pci_get_dsn(pf->pdev), dsn);
 	if (memchr_inv(dsn, 0, sizeof(dsn)))
 		snprintf(buf, sizeof(buf), "%8phD", dsn);
 	else
 		snprintf(buf, sizeof(buf), "%6phD", pf->perm_addr);
-	err = devlink_info_serial_number_put(req, buf);
-	if (err)
-		return err;
-
-	snprintf(buf, sizeof(buf), "0x%04x", pf->pdev->device);
-	err = devlink_info_version_fixed_put(req,
-					     DEVLINK_INFO_VERSION_GENERIC_ASIC_ID,
-					     buf);
-	if (err)
-		return err;
-	snprintf(buf, sizeof(buf), "0x%02x", pf->pdev->revision);
-	return devlink_info_version_fixed_put(req,
-					      DEVLINK_INFO_VERSION_GENERIC_ASIC_REV,
-					      buf);
+	return devlink_info_serial_number_put(req, buf);
 }
 
 static const struct devlink_ops iovnet_pf_devlink_ops = {

@@ -95,6 +95,18 @@ struct iovnet_vf_rx_mode {
 };
 
 /**
+ * struct iovnet_vf_recovery - a recovery episode as it began
+ * @reason: why it was asked for
+ * @mbx_last: the mailbox's last word then
+ * @recoveries: recoveries completed before it
+ */
+struct iovnet_vf_recovery {
+	const char *reason;
+	u32 mbx_last;
+	u64 recoveries;
+};
+
+/**
  * struct iovnet_vf - one 82576 virtual function
  * @port: datapath state, first so netdev_priv() is also the port
  * @pdev: the PCI device
@@ -142,6 +154,10 @@ struct iovnet_vf_rx_mode {
  * @mbx_irqs: mailbox interrupts taken
  * @recoveries: completed recoveries
  * @tx_timeouts: TX hangs seen (each triggers a recovery)
+ * @devlink: the devlink instance, NULL without CONFIG_NET_DEVLINK
+ * @recovery_reporter: devlink health reporter "recovery"
+ * @health_lock: protects @recovery_last
+ * @recovery_last: the last recovery episode, for the reporter's dump
  */
 struct iovnet_vf {
 	struct iovnet_port port;
@@ -194,6 +210,11 @@ struct iovnet_vf {
 	unsigned long mbx_irqs;
 	u64 recoveries;
 	u64 tx_timeouts;
+
+	struct devlink *devlink;
+	struct devlink_health_reporter *recovery_reporter;
+	spinlock_t health_lock;	/* see above */
+	struct iovnet_vf_recovery recovery_last;
 };
 
 /* rx_refused_valid bits */
@@ -236,6 +257,32 @@ void iovnet_vf_rx_mode_task(struct work_struct *work);
 int iovnet_vf_datapath_up(struct iovnet_vf *vf);
 void iovnet_vf_datapath_down(struct iovnet_vf *vf);
 int iovnet_vf_set_queues(struct iovnet_vf *vf, unsigned int count);
+
+/* iovnet_vf_devlink.c */
+#if IS_ENABLED(CONFIG_NET_DEVLINK)
+int iovnet_vf_devlink_register(struct iovnet_vf *vf);
+void iovnet_vf_devlink_unregister(struct iovnet_vf *vf);
+void iovnet_vf_recovery_report(struct iovnet_vf *vf, const char *reason);
+void iovnet_vf_recovery_done(struct iovnet_vf *vf);
+#else
+static inline int iovnet_vf_devlink_register(struct iovnet_vf *vf)
+{
+	return 0;
+}
+
+static inline void iovnet_vf_devlink_unregister(struct iovnet_vf *vf)
+{
+}
+
+static inline void iovnet_vf_recovery_report(struct iovnet_vf *vf,
+					     const char *reason)
+{
+}
+
+static inline void iovnet_vf_recovery_done(struct iovnet_vf *vf)
+{
+}
+#endif
 
 /* iovnet_vf_ethtool.c */
 void iovnet_vf_set_ethtool_ops(struct net_device *netdev);

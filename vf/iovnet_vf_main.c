@@ -196,6 +196,7 @@ static int iovnet_vf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	pci_set_drvdata(pdev, vf);
 	mutex_init(&vf->mbx_lock);
 	spin_lock_init(&vf->stats_lock);
+	spin_lock_init(&vf->health_lock);
 	INIT_DELAYED_WORK(&vf->service_task, iovnet_vf_service_task);
 	INIT_WORK(&vf->rx_mode_task, iovnet_vf_rx_mode_task);
 	set_bit(IOVNET_VF_DOWN, vf->state);
@@ -221,6 +222,9 @@ static int iovnet_vf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	err = register_netdev(netdev);
 	if (err)
 		goto err_irq;
+	err = iovnet_vf_devlink_register(vf);
+	if (err)
+		goto err_netdev;
 	/* What PCI error recovery restores */
 	pci_save_state(pdev);
 
@@ -233,6 +237,8 @@ static int iovnet_vf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		    vf->pf_caps ? "iovnet" : "stock", vf->port.max_queues);
 	return 0;
 
+err_netdev:
+	unregister_netdev(netdev);
 err_irq:
 	iovnet_vf_irq_disable(vf);
 	iovnet_vf_irq_fini(vf);
@@ -269,6 +275,8 @@ static void iovnet_vf_remove(struct pci_dev *pdev)
 
 	set_bit(IOVNET_VF_REMOVING, vf->state);
 	cancel_delayed_work_sync(&vf->service_task);
+	/* The service task, the only reporter, no longer runs */
+	iovnet_vf_devlink_unregister(vf);
 	unregister_netdev(vf->netdev);
 	iovnet_vf_quiesce(vf);
 	iovnet_vf_irq_fini(vf);

@@ -748,9 +748,12 @@ void iovnet_vf_recover(struct iovnet_vf *vf)
 	unsigned long delay = vf->retry_delay;
 	unsigned long start = vf->reset_start;
 	const char *reason = vf->reset_reason;
-	bool learnt;
+	bool learnt, recovered = false;
 	int err;
 
+	/* An episode's first attempt: devlink health hears of it */
+	if (!delay)
+		iovnet_vf_recovery_report(vf, reason);
 	iovnet_vf_lock_both(vf);
 	iovnet_vf_datapath_down(vf);
 	clear_bit(IOVNET_VF_RESET_REQUESTED, vf->state);
@@ -798,6 +801,7 @@ void iovnet_vf_recover(struct iovnet_vf *vf)
 	}
 
 	vf->recoveries++;
+	recovered = true;
 	vf->retry_delay = 0;
 	netdev_info(vf->netdev, "recovered from %s in %u ms\n",
 		    reason ?: "a reset", jiffies_to_msecs(jiffies - start));
@@ -806,6 +810,8 @@ out:
 	if (learnt)
 		iovnet_vf_handshake_apply(vf);
 	rtnl_unlock();
+	if (recovered)
+		iovnet_vf_recovery_done(vf);
 }
 
 /* Netdev operations */

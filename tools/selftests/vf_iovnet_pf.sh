@@ -33,7 +33,7 @@ vf0_carrier() { tenant_carrier t0 "$VF0"; }
 vf0_no_carrier() { ! tenant_carrier t0 "$VF0"; }
 vf0_reaches_peer() { tping t0 -c 1 -W 1 "$PEER_IP"; }
 
-ktap_header 36
+ktap_header 38
 
 pf_load && pf_up || { echo "Bail out! PF did not come up"; exit 1; }
 MAC0=02:00:00:00:00:50 MAC0B=02:00:00:00:00:51
@@ -156,11 +156,45 @@ ethtool -G "$PF_IF" rx 512 tx 512
 ms=$(time_until 20 vf0_reaches_peer)
 mcheck $CELL pf-reset "PF ring resize: VF 0 traffic within 20 s (${ms} ms)" vf0_reaches_peer
 
+# VF 0's devlink (in the host's namespace, whichever holds its netdev):
+# its "recovery" reporter hears of the FLR's recovery
+VF_DL=pci/$(vf_bdf 0)
+jget() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
+vf_rep() { devlink -j health show "$VF_DL" reporter recovery | jget "d['health']['$VF_DL'][0]$1"; }
+HAVE_DL=0
+devlink dev show "$VF_DL" >/dev/null 2>&1 && HAVE_DL=1
+vf_info_ok() {
+	local info
+	info=$(devlink -j dev info "$VF_DL") || return 1
+	[ "$(jget "d['info']['$VF_DL']['driver'], d['info']['$VF_DL']['versions']['fixed']['asic.id']" <<<"$info")" = "iovnet_vf 0x10ca" ]
+}
+if [ "$HAVE_DL" = 1 ]; then
+	check "VF 0 devlink dev info: driver iovnet_vf, asic.id 0x10ca" vf_info_ok
+	re0=$(vf_rep "['error']")
+	devlink health dump clear "$VF_DL" reporter recovery
+else
+	ktap_result skip "VF 0 devlink dev info" "no devlink on this kernel"
+fi
+
 r0=$(vf_estat recoveries)
 echo 1 > "/sys/bus/pci/devices/$(vf_bdf 0)/reset"
 ms=$(time_until 20 vf0_reaches_peer)
 check "FLR: VF 0 recovers and reaches the partner within 20 s (${ms} ms)" \
 	test "$(vf_estat recoveries)" -gt "$r0" -a "$ms" -lt 20000
+vf_reported() {
+	local dump
+	[ "$(vf_rep "['error']")" -gt "$re0" ] && [ "$(vf_rep "['state']")" = healthy ] ||
+		return 1
+	dump=$(devlink -j health dump show "$VF_DL" reporter recovery) || return 1
+	ktap_info "VF 0 recovery dump: $dump"
+	[ "$(jget "d['reason']" <<<"$dump")" = "a function level reset" ]
+}
+if [ "$HAVE_DL" = 1 ]; then
+	check "devlink health (VF 0): the FLR's recovery reported, healthy once back, the dump says why" \
+		wait_for 10 vf_reported
+else
+	ktap_result skip "devlink health (VF 0) recovery reporter" "no devlink on this kernel"
+fi
 
 ip link set "$PF_IF" down
 ip link set "$PF_IF" up
