@@ -119,6 +119,12 @@ have ETHTOOL_RX_RING_COUNT linux/ethtool.h 'u32 \(\*get_rx_ring_count\)\('
 # period moved from devlink_health_reporter_create() into its ops in 6.17
 have DEVLINK_INFO_DRIVER_NAME_PUT net/devlink.h 'int devlink_info_driver_name_put\('
 have DEVLINK_HEALTH_PERIOD_IN_OPS net/devlink.h 'devlink_health_reporter_create\(struct devlink \*devlink, const struct devlink_health_reporter_ops \*ops, void \*priv\);'
+# devlink parameter callbacks: set takes an extack from 6.8, get one and
+# validate a pointer to the value from 7.x
+dl_param='struct devlink_param \{[^}]*'
+have DEVLINK_PARAM_SET_EXTACK net/devlink.h "${dl_param}int \(\*set\)\(struct devlink \*devlink, u32 id, struct devlink_param_gset_ctx \*ctx, struct netlink_ext_ack \*extack\);"
+have DEVLINK_PARAM_GET_EXTACK net/devlink.h "${dl_param}int \(\*get\)\(struct devlink \*devlink, u32 id, struct devlink_param_gset_ctx \*ctx, struct netlink_ext_ack \*extack\);"
+have DEVLINK_PARAM_VALIDATE_PTR net/devlink.h "${dl_param}int \(\*validate\)\(struct devlink \*devlink, u32 id, union devlink_param_value \*val,"
 
 cat <<EOF
 

@@ -191,4 +191,66 @@ struct ethtool_rxfh_param {
 	devlink_health_reporter_create(devlink, ops, 0, priv)
 #endif
 
+/*
+ * devlink parameter callbacks. A driver writes them once, as
+ *   int get(struct devlink *, struct devlink_param_gset_ctx *, extack)
+ *   int set(struct devlink *, struct devlink_param_gset_ctx *, extack)
+ *   int validate(struct devlink *, union devlink_param_value, extack)
+ * and IOVNET_DEVLINK_PARAM_{GET,SET,VALIDATE}_OP(prefix) define
+ * prefix_get_op, prefix_set_op and prefix_validate_op in the kernel's
+ * shapes around prefix_get, prefix_set and prefix_validate (an extack in
+ * set from 6.8; in get, and the value by pointer in validate, from 7.x).
+ */
+#ifdef IOVNET_HAVE_DEVLINK_PARAM_GET_EXTACK
+#define IOVNET_DEVLINK_PARAM_GET_OP(prefix)				\
+static int prefix##_get_op(struct devlink *devlink, u32 id,		\
+			   struct devlink_param_gset_ctx *ctx,		\
+			   struct netlink_ext_ack *extack)		\
+{									\
+	return prefix##_get(devlink, ctx, extack);			\
+}
+#else
+#define IOVNET_DEVLINK_PARAM_GET_OP(prefix)				\
+static int prefix##_get_op(struct devlink *devlink, u32 id,		\
+			   struct devlink_param_gset_ctx *ctx)		\
+{									\
+	return prefix##_get(devlink, ctx, NULL);			\
+}
+#endif
+
+#ifdef IOVNET_HAVE_DEVLINK_PARAM_SET_EXTACK
+#define IOVNET_DEVLINK_PARAM_SET_OP(prefix)				\
+static int prefix##_set_op(struct devlink *devlink, u32 id,		\
+			   struct devlink_param_gset_ctx *ctx,		\
+			   struct netlink_ext_ack *extack)		\
+{									\
+	return prefix##_set(devlink, ctx, extack);			\
+}
+#else
+#define IOVNET_DEVLINK_PARAM_SET_OP(prefix)				\
+static int prefix##_set_op(struct devlink *devlink, u32 id,		\
+			   struct devlink_param_gset_ctx *ctx)		\
+{									\
+	return prefix##_set(devlink, ctx, NULL);			\
+}
+#endif
+
+#ifdef IOVNET_HAVE_DEVLINK_PARAM_VALIDATE_PTR
+#define IOVNET_DEVLINK_PARAM_VALIDATE_OP(prefix)			\
+static int prefix##_validate_op(struct devlink *devlink, u32 id,	\
+				union devlink_param_value *val,		\
+				struct netlink_ext_ack *extack)		\
+{									\
+	return prefix##_validate(devlink, *val, extack);		\
+}
+#else
+#define IOVNET_DEVLINK_PARAM_VALIDATE_OP(prefix)			\
+static int prefix##_validate_op(struct devlink *devlink, u32 id,	\
+				union devlink_param_value val,		\
+				struct netlink_ext_ack *extack)		\
+{									\
+	return prefix##_validate(devlink, val, extack);			\
+}
+#endif
+
 #endif /* _IOVNET_COMPAT_H_ */

@@ -103,7 +103,10 @@ struct iovnet_pf_hw_stats {
  * VF_RESET message, an FLR or a CTRL.RST) rewrites the VF's filters.
  */
 #define IOVNET_PF_MBX_BURST		64
+/* The steady rate: devlink param mbx_rate_per_vf, within these bounds */
 #define IOVNET_PF_MBX_PER_SEC		2000
+#define IOVNET_PF_MBX_PER_SEC_MIN	100
+#define IOVNET_PF_MBX_PER_SEC_MAX	100000
 #define IOVNET_PF_MBX_COST_MSG		1
 #define IOVNET_PF_MBX_COST_RESET	16
 
@@ -325,6 +328,8 @@ struct iovnet_pf_mbx_event {
  *	they are throttled
  * @mbx_irqs_throttled: mailbox interrupts raised only by throttled VFs,
  *	left to the pass that waits for their refill
+ * @mbx_per_sec: each VF's steady mailbox rate, in requests a second
+ *	(devlink param mbx_rate_per_vf; read without a lock)
  * @rar_vf_uc_owner: VF (+1) owning each extra-filter RAR entry, 0 when free
  * @rar_vf_uc_addr: the address of each extra-filter RAR entry
  * @vf_link_up: the link as last reported to the VFs
@@ -374,6 +379,7 @@ struct iovnet_pf {
 	unsigned long flr_pending;
 	unsigned long mbx_irq_masked;
 	u64 mbx_irqs_throttled;
+	u32 mbx_per_sec;
 	u8 rar_vf_uc_owner[IOVNET_PF_RAR_VF_UC_NUM];
 	u8 rar_vf_uc_addr[IOVNET_PF_RAR_VF_UC_NUM][ETH_ALEN];
 	bool vf_link_up;

@@ -2,10 +2,11 @@
 /* Copyright (c) 2026 The iovnet authors */
 
 /*
- * devlink: what the device is ("devlink dev info") and the "tx_hang" health
- * reporter. A TX hang, seen by the stack's watchdog or by the service
- * task's check of the rings, is reported here with a snapshot of the rings
- * as its dump; the reporter's recover asks the service task for the
+ * devlink: what the device is ("devlink dev info"), the runtime parameter
+ * mbx_rate_per_vf (each VF's steady mailbox rate), and the health
+ * reporters "tx_hang" and "mailbox". A TX hang, seen by the stack's
+ * watchdog or by the service task's check of the rings, is reported here
+ * with a snapshot of the rings as its dump; the reporter's recover asks the service task for the
  * datapath reset that follows, so with auto-recover off a hung PF stays as
  * it is for the user to look at and to recover ("devlink health recover").
  *
@@ -50,6 +51,60 @@ static int iovnet_pf_devlink_info_get(struct devlink *devlink,
 		snprintf(buf, sizeof(buf), "%6phD", pf->perm_addr);
 	return devlink_info_serial_number_put(req, buf);
 }
+
+/* Runtime parameters, driver specific */
+enum iovnet_pf_devlink_param_id {
+	IOVNET_PF_DEVLINK_PARAM_MBX_RATE = DEVLINK_PARAM_GENERIC_ID_MAX + 1,
+};
+
+static int iovnet_pf_param_mbx_rate_get(struct devlink *devlink,
+					struct devlink_param_gset_ctx *ctx,
+					struct netlink_ext_ack *extack)
+{
+	struct iovnet_pf *pf = iovnet_pf_from_devlink(devlink);
+
+	ctx->val.vu32 = READ_ONCE(pf->mbx_per_sec);
+	return 0;
+}
+
+/* Taken at each VF's next refill; validate has bounded the value */
+static int iovnet_pf_param_mbx_rate_set(struct devlink *devlink,
+					struct devlink_param_gset_ctx *ctx,
+					struct netlink_ext_ack *extack)
+{
+	struct iovnet_pf *pf = iovnet_pf_from_devlink(devlink);
+
+	WRITE_ONCE(pf->mbx_per_sec, ctx->val.vu32);
+	return 0;
+}
+
+static int iovnet_pf_param_mbx_rate_validate(struct devlink *devlink,
+					     union devlink_param_value val,
+					     struct netlink_ext_ack *extack)
+{
+	if (val.vu32 < IOVNET_PF_MBX_PER_SEC_MIN ||
+	    val.vu32 > IOVNET_PF_MBX_PER_SEC_MAX) {
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "mbx_rate_per_vf %u: from %u to %u requests a second",
+				       val.vu32, IOVNET_PF_MBX_PER_SEC_MIN,
+				       IOVNET_PF_MBX_PER_SEC_MAX);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+IOVNET_DEVLINK_PARAM_GET_OP(iovnet_pf_param_mbx_rate)
+IOVNET_DEVLINK_PARAM_SET_OP(iovnet_pf_param_mbx_rate)
+IOVNET_DEVLINK_PARAM_VALIDATE_OP(iovnet_pf_param_mbx_rate)
+
+static const struct devlink_param iovnet_pf_devlink_params[] = {
+	DEVLINK_PARAM_DRIVER(IOVNET_PF_DEVLINK_PARAM_MBX_RATE,
+			     "mbx_rate_per_vf", DEVLINK_PARAM_TYPE_U32,
+			     BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     iovnet_pf_param_mbx_rate_get_op,
+			     iovnet_pf_param_mbx_rate_set_op,
+			     iovnet_pf_param_mbx_rate_validate_op),
+};
 
 static const struct devlink_ops iovnet_pf_devlink_ops = {
 	.info_get = iovnet_pf_devlink_info_get,
@@ -314,6 +369,7 @@ int iovnet_pf_devlink_register(struct iovnet_pf *pf)
 {
 	struct devlink_health_reporter *reporter, *mbx;
 	struct devlink *devlink;
+	int err;
 
 	devlink = devlink_alloc(&iovnet_pf_devlink_ops, sizeof(pf),
 				&pf->pdev->dev);
@@ -332,16 +388,27 @@ int iovnet_pf_devlink_register(struct iovnet_pf *pf)
 	mbx = iovnet_devlink_health_reporter_create(devlink, &iovnet_pf_mbx_ops,
 						    pf);
 	if (IS_ERR(mbx)) {
-		devlink_health_reporter_destroy(reporter);
-		devlink_free(devlink);
-		return PTR_ERR(mbx);
+		err = PTR_ERR(mbx);
+		goto err_tx_hang;
 	}
+	/* Before devlink_register(): 6.1 wants it so */
+	err = devlink_params_register(devlink, iovnet_pf_devlink_params,
+				      ARRAY_SIZE(iovnet_pf_devlink_params));
+	if (err)
+		goto err_mbx;
 	/* The service task may already run: it reads the reporters once */
 	WRITE_ONCE(pf->tx_hang_reporter, reporter);
 	WRITE_ONCE(pf->mbx_reporter, mbx);
 	pf->devlink = devlink;
 	devlink_register(devlink);
 	return 0;
+
+err_mbx:
+	devlink_health_reporter_destroy(mbx);
+err_tx_hang:
+	devlink_health_reporter_destroy(reporter);
+	devlink_free(devlink);
+	return err;
 }
 
 /**
@@ -354,6 +421,8 @@ void iovnet_pf_devlink_unregister(struct iovnet_pf *pf)
 	if (!pf->devlink)
 		return;
 	devlink_unregister(pf->devlink);
+	devlink_params_unregister(pf->devlink, iovnet_pf_devlink_params,
+				  ARRAY_SIZE(iovnet_pf_devlink_params));
 	devlink_health_reporter_destroy(pf->mbx_reporter);
 	WRITE_ONCE(pf->mbx_reporter, NULL);
 	devlink_health_reporter_destroy(pf->tx_hang_reporter);

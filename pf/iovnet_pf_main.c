@@ -29,6 +29,7 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	spin_lock_init(&pf->vf_stats_lock);
 	spin_lock_init(&pf->reg_lock);
 	spin_lock_init(&pf->health_lock);
+	pf->mbx_per_sec = IOVNET_PF_MBX_PER_SEC;
 	mutex_init(&pf->vf_lock);
 	INIT_DELAYED_WORK(&pf->service_task, iovnet_pf_service_task);
 	INIT_DELAYED_WORK(&pf->mbx_task, iovnet_pf_mbx_task);

@@ -106,10 +106,10 @@ static void iovnet_pf_mbx_send(struct iovnet_pf *pf, unsigned int vf,
 }
 
 /* Refill VF @v's bucket; true when it has credit left to be served */
-static bool iovnet_pf_mbx_budget(struct iovnet_pf_vf *v)
+static bool iovnet_pf_mbx_budget(struct iovnet_pf *pf, struct iovnet_pf_vf *v)
 {
 	unsigned long now = jiffies;
-	unsigned long add = (now - v->refill) * IOVNET_PF_MBX_PER_SEC / HZ;
+	unsigned long add = (now - v->refill) * READ_ONCE(pf->mbx_per_sec) / HZ;
 
 	if (add) {
 		add = min_t(unsigned long, add, 2 * IOVNET_PF_MBX_BURST);
@@ -126,11 +126,12 @@ static void iovnet_pf_mbx_charge(struct iovnet_pf_vf *v, int cost)
 }
 
 /* Jiffies until VF @v's bucket has credit again, at least one */
-static unsigned long iovnet_pf_mbx_refill_in(const struct iovnet_pf_vf *v)
+static unsigned long iovnet_pf_mbx_refill_in(struct iovnet_pf *pf,
+					     const struct iovnet_pf_vf *v)
 {
 	unsigned long owed = v->tokens > 0 ? 0 : 1 - v->tokens;
 
-	return max(1UL, DIV_ROUND_UP(owed * HZ, IOVNET_PF_MBX_PER_SEC));
+	return max(1UL, DIV_ROUND_UP(owed * HZ, READ_ONCE(pf->mbx_per_sec)));
 }
 
 /* MBVFIMR: the mailbox and reset interrupts of every VF not throttled */
@@ -383,7 +384,7 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 	for_each_set_bit(vf, &flr, pf->num_vfs) {
 		struct iovnet_pf_vf *v = &pf->vfs[vf];
 
-		if (!iovnet_pf_mbx_budget(v)) {
+		if (!iovnet_pf_mbx_budget(pf, v)) {
 			iovnet_pf_mbx_throttle(pf, vf);
 			continue;
 		}
@@ -407,7 +408,7 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 			set_bit(vf, &pf->mbx_pending);
 			continue;
 		}
-		if (!iovnet_pf_mbx_budget(v)) {
+		if (!iovnet_pf_mbx_budget(pf, v)) {
 			iovnet_pf_mbx_throttle(pf, vf);
 			set_bit(vf, &pf->mbx_pending);
 			continue;
@@ -430,7 +431,7 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 		    test_bit(vf, &pf->flr_pending)) {
 			wait = iovnet_pf_mbx_backoff_left(v, jiffies) ?: 1;
 			if (v->throttling)
-				wait = max(wait, iovnet_pf_mbx_refill_in(v));
+				wait = max(wait, iovnet_pf_mbx_refill_in(pf, v));
 			delay = min(delay, wait);
 		}
 	}
