@@ -22,7 +22,7 @@
 #
 # Not run, and why (also printed as "# not run:" lines):
 #   netcons_basic.sh            6.12's version ignores NETIF (netdevsim only)
-#   hw/devlink_port_split.py    needs a devlink instance; ours register none
+#   hw/devlink_port_split.py    needs devlink ports that split; ours have none
 #   hw/ethtool.sh, ethtool_extended_state.sh, ethtool_mm.sh, loopback.sh,
 #   ethtool_rmon.sh, hw_stats_l3*.sh
 #                               forwarding/lib.sh tests: NETIFS of two or
@@ -70,7 +70,7 @@ declare -A LAB_LIMITS=(
 
 NOT_RUN=(
 	"netcons_basic.sh: 6.12's version ignores NETIF and tests two netdevsim devices"
-	"hw/devlink_port_split.py: needs a devlink instance (iovnet registers none)"
+	"hw/devlink_port_split.py: needs devlink ports that can split (an 82576 function is one port; iovnet registers no devlink port)"
 	"hw/ethtool.sh hw/ethtool_extended_state.sh hw/loopback.sh: forwarding/lib.sh with two cabled ports in the root netns (the partner is a virtio NIC in netns peer); loopback.sh needs NETIF_F_LOOPBACK"
 	"hw/ethtool_rmon.sh: two cabled ports in the root netns and mausezahn (not installed)"
 	"hw/ethtool_mm.sh: MAC merge (802.3br) and lldptool; the 82576 has no MAC merge layer"
