@@ -39,10 +39,13 @@
 
 #define IOVNET_EECD			0x00010
 #define  IOVNET_EECD_AUTO_RD		BIT(9)
-/* The NVM holds 2^(EE_SIZE + 6) 16-bit words, at most 2^15 */
+/*
+ * The NVM holds 2^(EE_SIZE + 6) 16-bit words; EERD's 14-bit address
+ * reaches the first 2^14 of them
+ */
 #define  IOVNET_EECD_SIZE_EX		GENMASK(14, 11)
 #define  IOVNET_NVM_WORDS_SHIFT_BASE	6
-#define  IOVNET_NVM_WORDS_SHIFT_MAX	15
+#define  IOVNET_NVM_WORDS_SHIFT_MAX	14
 #define IOVNET_EERD			0x00014
 #define  IOVNET_EERD_START		BIT(0)
 #define  IOVNET_EERD_DONE		BIT(1)

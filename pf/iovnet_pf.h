@@ -172,6 +172,7 @@ enum iovnet_pf_vf_counter {
  * @invalid: malformed requests
  * @throttling: over budget; its mailbox interrupt is masked until it is not
  * @throttled: times the VF went over its budget (episodes, not passes)
+ * @throttle_reported: jiffies of the last episode reported to devlink
  * @busy: times the PF found the VF holding its buffer
  * @resets: VF_RESET handshakes and FLRs
  * @cnt: 64-bit pool counters
@@ -215,6 +216,7 @@ struct iovnet_pf_vf {
 	u64 invalid;
 	bool throttling;
 	u64 throttled;
+	unsigned long throttle_reported;
 	u64 busy;
 	u64 resets;
 

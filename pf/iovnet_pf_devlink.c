@@ -377,7 +377,11 @@ int iovnet_pf_devlink_register(struct iovnet_pf *pf)
 		return -ENOMEM;
 	*(struct iovnet_pf **)devlink_priv(devlink) = pf;
 
-	/* No grace period: each hang is recovered, as without devlink */
+	/*
+	 * No grace period: each hang is recovered, as without devlink, as
+	 * long as the reporter was healthy (devlink's rule: after a recover
+	 * refused or left to the user, the next one is the user's too)
+	 */
 	reporter = iovnet_devlink_health_reporter_create(devlink,
 							 &iovnet_pf_tx_hang_ops,
 							 pf);
@@ -396,11 +400,14 @@ int iovnet_pf_devlink_register(struct iovnet_pf *pf)
 				      ARRAY_SIZE(iovnet_pf_devlink_params));
 	if (err)
 		goto err_mbx;
-	/* The service task may already run: it reads the reporters once */
-	WRITE_ONCE(pf->tx_hang_reporter, reporter);
-	WRITE_ONCE(pf->mbx_reporter, mbx);
 	pf->devlink = devlink;
 	devlink_register(devlink);
+	/*
+	 * Published once registered (a report notifies user space): the
+	 * service task may already run, and reads each pointer once
+	 */
+	WRITE_ONCE(pf->tx_hang_reporter, reporter);
+	WRITE_ONCE(pf->mbx_reporter, mbx);
 	return 0;
 
 err_mbx:

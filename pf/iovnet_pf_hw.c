@@ -174,7 +174,8 @@ int iovnet_pf_hw_reset(struct iovnet_pf *pf)
  * iovnet_pf_nvm_words() - size of the NVM
  * @pf: the PF
  *
- * Return: the number of 16-bit words EECD says the NVM holds.
+ * Return: the number of 16-bit words EECD says the NVM holds, as far as
+ * EERD can read them.
  */
 unsigned int iovnet_pf_nvm_words(struct iovnet_pf *pf)
 {

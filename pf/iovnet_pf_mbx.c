@@ -108,14 +108,19 @@ static void iovnet_pf_mbx_send(struct iovnet_pf *pf, unsigned int vf,
 /* Refill VF @v's bucket; true when it has credit left to be served */
 static bool iovnet_pf_mbx_budget(struct iovnet_pf *pf, struct iovnet_pf_vf *v)
 {
-	unsigned long now = jiffies;
-	unsigned long add = (now - v->refill) * READ_ONCE(pf->mbx_per_sec) / HZ;
+	unsigned long now = jiffies, rate = READ_ONCE(pf->mbx_per_sec);
+	u64 add = div_u64((u64)(now - v->refill) * rate, HZ);
 
-	if (add) {
-		add = min_t(unsigned long, add, 2 * IOVNET_PF_MBX_BURST);
-		v->tokens = min_t(int, IOVNET_PF_MBX_BURST, v->tokens + add);
+	if (!add)
+		return v->tokens > 0;
+	if (add >= 2 * IOVNET_PF_MBX_BURST) {
+		add = 2 * IOVNET_PF_MBX_BURST;
 		v->refill = now;
+	} else {
+		/* Only the time the tokens took: the fraction carries over */
+		v->refill += div_u64(add * HZ, rate);
 	}
+	v->tokens = min_t(int, IOVNET_PF_MBX_BURST, v->tokens + (int)add);
 	return v->tokens > 0;
 }
 
@@ -162,7 +167,15 @@ static void iovnet_pf_mbx_throttle(struct iovnet_pf *pf, unsigned int vf)
 			 vf);
 	else
 		iovnet_pf_vf_warn(pf, vf, "mailbox flood, throttled\n");
-	iovnet_pf_mbx_report(pf, vf);
+	/*
+	 * A flooding VF is throttled again at each refill, a few hundred
+	 * times a second: devlink hears of it at most once a second
+	 */
+	if (v->throttled == 1 ||
+	    time_after(jiffies, v->throttle_reported + HZ)) {
+		v->throttle_reported = jiffies;
+		iovnet_pf_mbx_report(pf, vf);
+	}
 }
 
 static void iovnet_pf_mbx_unthrottle(struct iovnet_pf *pf, unsigned int vf)

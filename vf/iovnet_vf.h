@@ -143,6 +143,9 @@ struct iovnet_vf_recovery {
  * @retry_at: jiffies of the next recovery attempt
  * @reset_reason: why the pending recovery was asked for
  * @reset_start: jiffies when the pending recovery was asked for
+ * @recovery_reported: devlink heard of the episode under way (the
+ *	handshake redone for a setting the stack changed meanwhile is the
+ *	same episode)
  * @stats_lock: protects @hw_stats and @hw_last
  * @hw_stats: accumulated pool counters
  * @hw_last: last raw reading of each pool counter
@@ -197,6 +200,7 @@ struct iovnet_vf {
 	unsigned long retry_at;
 	const char *reset_reason;
 	unsigned long reset_start;
+	bool recovery_reported;
 
 	spinlock_t stats_lock;	/* see above */
 	struct iovnet_vf_hw_stats hw_stats;

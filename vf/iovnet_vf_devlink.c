@@ -151,9 +151,9 @@ int iovnet_vf_devlink_register(struct iovnet_vf *vf)
 		devlink_free(devlink);
 		return PTR_ERR(reporter);
 	}
-	WRITE_ONCE(vf->recovery_reporter, reporter);
 	vf->devlink = devlink;
 	devlink_register(devlink);
+	WRITE_ONCE(vf->recovery_reporter, reporter);
 	return 0;
 }
 

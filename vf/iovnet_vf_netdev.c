@@ -752,8 +752,10 @@ void iovnet_vf_recover(struct iovnet_vf *vf)
 	int err;
 
 	/* An episode's first attempt: devlink health hears of it */
-	if (!delay)
+	if (!delay && !vf->recovery_reported) {
+		vf->recovery_reported = true;
 		iovnet_vf_recovery_report(vf, reason);
+	}
 	iovnet_vf_lock_both(vf);
 	iovnet_vf_datapath_down(vf);
 	clear_bit(IOVNET_VF_RESET_REQUESTED, vf->state);
@@ -801,6 +803,7 @@ void iovnet_vf_recover(struct iovnet_vf *vf)
 	}
 
 	vf->recoveries++;
+	vf->recovery_reported = false;
 	recovered = true;
 	vf->retry_delay = 0;
 	netdev_info(vf->netdev, "recovered from %s in %u ms\n",

@@ -329,24 +329,33 @@ served() {
 	grep -qx 'reply: 0xa0000201 0x00000003 0x000003e8' <<<"$out"
 }
 check "after the flood the PF serves VF 0 again (GET_LINK ACK within 5 s)" wait_for 5 served
-# Each throttle episode one report; the dump is VF 0 at its first one;
-# diagnose shows VF 0's count; healthy again now that VF 0 is served
+# Throttle episodes reach devlink at most once a second per VF (a flood
+# makes hundreds a second), so at least one report and at most one per
+# second of the flood and the probe after it; the dump is VF 0 at a
+# flood episode; diagnose shows VF 0's count; healthy again now that VF 0
+# is served
 mbx_reported() {
 	local d e dump diag
 	d=$(( $(smf_stat 0 mbx_throttled) - thr0 ))
 	e=$(( $(mbx_rep "['error']") - me0 ))
 	ktap_info "devlink mailbox: errors +$e, vf0_mbx_throttled +$d, state $(mbx_rep "['state']")"
-	[ "$e" -eq "$d" ] && [ "$(mbx_rep "['state']")" = healthy ] || return 1
+	[ "$(mbx_rep "['state']")" = healthy ] || return 1
+	if [ "$d" -eq 0 ]; then
+		[ "$e" -eq 0 ] || return 1
+	else
+		[ "$e" -ge 1 ] && [ "$e" -le "$d" ] && [ "$e" -le $((FLOOD_SECS + 8)) ] ||
+			return 1
+	fi
 	diag=$(devlink -j health diagnose "$DL" reporter mailbox) || return 1
 	[ "$(jget "d['vfs'][0]['throttled']" <<<"$diag")" = "$(smf_stat 0 mbx_throttled)" ] ||
 		return 1
 	[ "$d" -eq 0 ] && return 0
 	dump=$(devlink -j health dump show "$DL" reporter mailbox) || return 1
 	ktap_info "dump: $dump"
-	[ "$(jget "d['vf'], d['throttled']" <<<"$dump")" = "0 $((thr0 + 1))" ]
+	[ "$(jget "d['vf'] == 0 and d['throttled'] > $thr0" <<<"$dump")" = True ]
 }
 if [ "$HAVE_DL" = 1 ]; then
-	check "devlink mailbox reporter: each throttle episode reported, VF 0 in the dump and diagnose, healthy once served" \
+	check "devlink mailbox reporter: the flood reported, at most once a second, VF 0 in the dump and diagnose, healthy once served" \
 		mbx_reported
 else
 	ktap_result skip "devlink mailbox reporter" "no devlink on this kernel"
