@@ -110,6 +110,9 @@ if has net/netdev_queues.h "${qs_rx}u64 csum_bad;" &&
 else
 	echo "/* IOVNET_HAVE_NETDEV_STAT_OPS is not set */"
 fi
+# 7.x deprecates system_wq and system_unbound_wq (a warning on first use)
+# for system_percpu_wq and system_dfl_wq
+need SYSTEM_DFL_WQ linux/workqueue.h 'extern struct workqueue_struct \*system_dfl_wq;'
 need ETHTOOL_PUTS linux/ethtool.h 'void ethtool_puts\('
 need NL_SET_ERR_MSG_FMT_MOD linux/netlink.h '#define NL_SET_ERR_MSG_FMT_MOD\('
 need ETHTOOL_RXFH_PARAM linux/ethtool.h 'int \(\*get_rxfh\)\(struct net_device \*, struct ethtool_rxfh_param \*\);'

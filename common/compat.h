@@ -149,6 +149,11 @@ static inline void netif_queue_set_napi(struct net_device *dev,
 #define iovnet_set_stat_ops(netdev, ops)	do { (void)(netdev); (void)(ops); } while (0)
 #endif
 
+/* The unbound system workqueue under its older name */
+#ifdef IOVNET_NEED_SYSTEM_DFL_WQ
+#define system_dfl_wq system_unbound_wq
+#endif
+
 #ifdef IOVNET_NEED_ETHTOOL_PUTS
 static inline void ethtool_puts(u8 **data, const char *str)
 {

@@ -17,7 +17,7 @@ static irqreturn_t iovnet_pf_other_irq(int irq, void *data)
 	WRITE_ONCE(pf->other_irqs, pf->other_irqs + 1);
 
 	if ((icr & IOVNET_ICR_LSC) && !test_bit(IOVNET_PF_REMOVING, pf->state))
-		mod_delayed_work(system_wq, &pf->service_task, 0);
+		mod_delayed_work(system_dfl_wq, &pf->service_task, 0);
 	/* Mailbox requests and VF resets: served by the mailbox work */
 	if (icr & IOVNET_ICR_VMMB)
 		iovnet_pf_mbx_irq(pf);

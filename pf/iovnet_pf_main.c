@@ -78,7 +78,7 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (err)
 		goto err_netdev;
 
-	queue_delayed_work(system_wq, &pf->service_task, 0);
+	queue_delayed_work(system_dfl_wq, &pf->service_task, 0);
 	/* What PCI error recovery restores after a reset */
 	pci_save_state(pdev);
 	/* The mailbox is served from now on: VFs may stop waiting (RSTD) */
@@ -205,7 +205,7 @@ static void iovnet_pf_io_resume(struct pci_dev *pdev)
 	iovnet_pf_irq_enable(pf);
 	pf_wr32(pf, IOVNET_CTRL_EXT,
 		pf_rd32(pf, IOVNET_CTRL_EXT) | IOVNET_CTRL_EXT_PFRSTD);
-	queue_delayed_work(system_wq, &pf->service_task, 0);
+	queue_delayed_work(system_dfl_wq, &pf->service_task, 0);
 	iovnet_pf_mbx_schedule(pf);
 	if (err)
 		netdev_err(pf->netdev, "recovered, but the datapath did not restart: %d\n",

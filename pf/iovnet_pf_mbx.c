@@ -336,7 +336,7 @@ void iovnet_pf_mbx_schedule(struct iovnet_pf *pf)
 	 * with bottom halves off on the CPU that took the interrupt.
 	 */
 	if (!test_bit(IOVNET_PF_REMOVING, pf->state))
-		mod_delayed_work(system_unbound_wq, &pf->mbx_task, 0);
+		mod_delayed_work(system_dfl_wq, &pf->mbx_task, 0);
 }
 
 /**
@@ -455,5 +455,5 @@ out:
 	 * not be pushed back to a backing-off VF's time.
 	 */
 	if (delay != ULONG_MAX && !test_bit(IOVNET_PF_REMOVING, pf->state))
-		queue_delayed_work(system_unbound_wq, &pf->mbx_task, delay);
+		queue_delayed_work(system_dfl_wq, &pf->mbx_task, delay);
 }

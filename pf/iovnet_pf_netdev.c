@@ -66,7 +66,7 @@ int iovnet_pf_up(struct iovnet_pf *pf)
 
 	iovnet_port_start(port);
 	/* Carrier comes from the service task, which looks right away */
-	mod_delayed_work(system_wq, &pf->service_task, 0);
+	mod_delayed_work(system_dfl_wq, &pf->service_task, 0);
 	return 0;
 
 err_free:
@@ -330,7 +330,7 @@ static void iovnet_pf_link_update(struct iovnet_pf *pf)
 void iovnet_pf_service_schedule(struct iovnet_pf *pf)
 {
 	if (!test_bit(IOVNET_PF_REMOVING, pf->state))
-		mod_delayed_work(system_wq, &pf->service_task, 0);
+		mod_delayed_work(system_dfl_wq, &pf->service_task, 0);
 }
 
 /**
@@ -380,7 +380,7 @@ void iovnet_pf_service_task(struct work_struct *work)
 	rtnl_unlock();
 
 	if (!test_bit(IOVNET_PF_REMOVING, pf->state))
-		queue_delayed_work(system_wq, &pf->service_task,
+		queue_delayed_work(system_dfl_wq, &pf->service_task,
 				   IOVNET_PF_SERVICE_PERIOD);
 }
 

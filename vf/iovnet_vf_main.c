@@ -22,9 +22,9 @@ void iovnet_vf_service_schedule(struct iovnet_vf *vf, unsigned long delay)
 	if (test_bit(IOVNET_VF_REMOVING, vf->state))
 		return;
 	if (delay)
-		queue_delayed_work(system_wq, &vf->service_task, delay);
+		queue_delayed_work(system_dfl_wq, &vf->service_task, delay);
 	else
-		mod_delayed_work(system_wq, &vf->service_task, 0);
+		mod_delayed_work(system_dfl_wq, &vf->service_task, 0);
 }
 
 /* Pool counters: 32 bits that wrap and do not clear on read */

@@ -393,7 +393,7 @@ static void iovnet_vf_set_rx_mode(struct net_device *netdev)
 
 	/* Atomic context here, and the mailbox sleeps */
 	if (!test_bit(IOVNET_VF_REMOVING, vf->state))
-		schedule_work(&vf->rx_mode_task);
+		queue_work(system_dfl_wq, &vf->rx_mode_task);
 }
 
 /* Queue pairs: two only when the PF spreads the pool's RX over both */
@@ -970,7 +970,7 @@ static int iovnet_vf_vlan_rx_kill_vid(struct net_device *netdev,
 	/* No answer to wait for: the rx_mode work tells the PF */
 	clear_bit(vid, vf->active_vlans);
 	if (!test_bit(IOVNET_VF_REMOVING, vf->state))
-		schedule_work(&vf->rx_mode_task);
+		queue_work(system_dfl_wq, &vf->rx_mode_task);
 	return 0;
 }
 

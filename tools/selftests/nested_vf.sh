@@ -9,8 +9,34 @@
 # VF, gets the MAC from the PF over the mailbox and pings the link partner,
 # whose address exists only on its VLAN subinterface.  The nested guest's
 # serial console is build/lab/$LAB_NAME-nested-console.log.
+#
+# NESTED_GUEST=SERIES boots another kernel in the nested guest, with the
+# VF driver built for it by tools/kernels/build: a tenant's kernel is not
+# the host's (nested_vf_guest61.sh: a 6.1 guest under this 6.12 host).
 
 . "$(dirname "$0")/lib.sh"
+
+# The nested guest's kernel and the directory of the modules built for it
+GUEST_KERNEL=/boot/vmlinuz-$(uname -r)
+[ -r "$GUEST_KERNEL" ] || GUEST_KERNEL=$(ls /boot/vmlinuz-6.12* | sort -V | tail -n 1)
+GUEST_MODDIR=$IOVNET_MODDIR
+rel=${GUEST_KERNEL#/boot/vmlinuz-}
+if [ -n "${NESTED_GUEST:-}" ]; then
+	# shellcheck source=tools/kernels/lib.sh
+	. "$IOVNET_TOP/tools/kernels/lib.sh"
+	GUEST_KERNEL=$(kernel_image "$NESTED_GUEST")
+	case $GUEST_KERNEL in
+	/boot/*) rel=${GUEST_KERNEL#/boot/vmlinuz-} ;;
+	*) rel=$(kernel_release "${GUEST_KERNEL%/arch/x86/boot/bzImage}") ;;
+	esac
+	GUEST_MODDIR=$IOVNET_TOP/build/kernels/$NESTED_GUEST/tree
+	[ "$(modinfo -F vermagic "$GUEST_MODDIR/iovnet_vf.ko" 2>/dev/null | cut -d' ' -f1)" = "${rel:-none}" ] ||
+		GUEST_MODDIR=
+	if [ -z "$GUEST_KERNEL" ] || [ -z "$GUEST_MODDIR" ]; then
+		echo "1..0 # SKIP no $NESTED_GUEST kernel image, or no iovnet_vf.ko built for it (make kernels)"
+		exit 4
+	fi
+fi
 
 iommus=$(echo /sys/class/iommu/*)
 if [ ! -e "${iommus%% *}" ]; then
@@ -49,6 +75,7 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 T0=$(now_ms)
 
 ktap_header 12
+ktap_info "nested guest kernel: $GUEST_KERNEL, modules: $GUEST_MODDIR"
 
 pf_load && pf_up || { echo "Bail out! PF did not come up"; exit 1; }
 ktap_info "IOMMU: ${iommus//\/sys\/class\/iommu\//}"
@@ -73,8 +100,8 @@ check "VF bound to vfio-pci, alone in IOMMU group $GROUP (/dev/vfio/$GROUP)" vf_
 build_initramfs() {
 	mkdir -p "$WORK/root/bin" &&
 	cp /bin/busybox "$WORK/root/bin/busybox" &&
-	strip --strip-debug -o "$WORK/root/iovnet_lib.ko" "$LIB_KO" &&
-	strip --strip-debug -o "$WORK/root/iovnet_vf.ko" "$VF_KO" &&
+	strip --strip-debug -o "$WORK/root/iovnet_lib.ko" "$GUEST_MODDIR/iovnet_lib.ko" &&
+	strip --strip-debug -o "$WORK/root/iovnet_vf.ko" "$GUEST_MODDIR/iovnet_vf.ko" &&
 	cp "$IOVNET_TOP/tools/selftests/nested/init" "$WORK/root/init" &&
 	(cd "$WORK/root" && find . | cpio -o -H newc --quiet > "$WORK/initramfs.cpio") &&
 	[ -s "$WORK/initramfs.cpio" ]
@@ -82,15 +109,13 @@ build_initramfs() {
 check "initramfs built (busybox, iovnet_lib.ko, iovnet_vf.ko, init)" build_initramfs
 ktap_info "initramfs: $(( $(stat -c %s "$WORK/initramfs.cpio") / 1024 )) KiB"
 
-KERNEL=/boot/vmlinuz-$(uname -r)
-[ -r "$KERNEL" ] || KERNEL=$(ls /boot/vmlinuz-6.12* | sort -V | tail -n 1)
 rm -f "$SAVE"
 mbx0=$(pf_vf_stat 0 mbx_msgs)
 T1=$(now_ms)
 timeout -k 5 "$NESTED_TIMEOUT" qemu-system-x86_64 -machine q35 -accel tcg -cpu max \
 	-m 256 -smp 1 -nodefaults -display none -no-reboot \
 	-serial "file:$CON" -monitor none \
-	-kernel "$KERNEL" -initrd "$WORK/initramfs.cpio" \
+	-kernel "$GUEST_KERNEL" -initrd "$WORK/initramfs.cpio" \
 	-append "console=ttyS0 panic=-1 mitigations=off nested_addr=$NESTED_IP/24 nested_peer=$PEER_VIP" \
 	-device "vfio-pci,host=$BDF" > "$WORK/qemu.log" 2>&1 &
 QPID=$!
@@ -102,7 +127,8 @@ booted_or_gone() { booted || ! kill -0 "$QPID"; }
 result_or_gone() { result || ! kill -0 "$QPID"; }
 time_until "$NESTED_TIMEOUT" booted_or_gone >/dev/null
 ms=$(( $(now_ms) - T1 ))
-check "nested guest boots with the VF assigned (${ms} ms)" booted
+check "nested guest boots $rel with the VF assigned (${ms} ms)" \
+	grep -q "^NESTED: booted $rel " "$CON"
 [ -s "$WORK/qemu.log" ] && ktap_info "qemu: $(head -n 5 "$WORK/qemu.log")"
 booted || ktap_info "nested console, last lines: $(tail -n 5 "$CON")"
 wait_for "$NESTED_TIMEOUT" result_or_gone
