@@ -171,8 +171,10 @@ static inline void ethtool_puts(u8 **data, const char *str)
 #endif
 
 /*
- * ethtool's RSS ops before 6.8 had no struct ethtool_rxfh_param: the PF
- * implements today's ops and pf/iovnet_pf_ethtool_compat.h the old ones.
+ * ethtool's RSS ops before 6.8 had no struct ethtool_rxfh_param: the drivers
+ * implement today's get_rxfh as fn(), and IOVNET_DEFINE_GET_RXFH_OP(fn)
+ * defines fn_op() with the signature of the kernel's ethtool_ops
+ * (pf/iovnet_pf_ethtool_compat.h has the PF's set_rxfh adapter).
  */
 #ifdef IOVNET_NEED_ETHTOOL_RXFH_PARAM
 struct ethtool_rxfh_param {
@@ -185,6 +187,26 @@ struct ethtool_rxfh_param {
 	u8 rss_delete;
 	u8 input_xfrm;
 };
+
+#define IOVNET_DEFINE_GET_RXFH_OP(fn)					\
+static int fn##_op(struct net_device *netdev, u32 *indir, u8 *key,	\
+		   u8 *hfunc)						\
+{									\
+	struct ethtool_rxfh_param rxfh = { .indir = indir, .key = key };	\
+	int err;							\
+									\
+	err = fn(netdev, &rxfh);					\
+	if (!err && hfunc)						\
+		*hfunc = rxfh.hfunc;					\
+	return err;							\
+}
+#else
+#define IOVNET_DEFINE_GET_RXFH_OP(fn)					\
+static int fn##_op(struct net_device *netdev,				\
+		   struct ethtool_rxfh_param *rxfh)			\
+{									\
+	return fn(netdev, rxfh);					\
+}
 #endif
 
 /* A health reporter's grace period: 0 (none) either way */

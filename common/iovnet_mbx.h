@@ -69,6 +69,9 @@
  *	wants (zero from a version 1 VF); reply: what the PF offers and grants
  * @IOVNET_MBX_GET_LINK: VF -> PF, the link as this VF should see it
  * @IOVNET_MBX_SET_RSS: VF -> PF, spread the pool's RX over both queues
+ * @IOVNET_MBX_GET_RSS: VF -> PF, the RSS key and redirection table in force
+ *	for the VF's pool; refused unless the administrator allowed this VF
+ *	to see them ("ip link set PF vf N query_rss on")
  */
 enum iovnet_mbx_id {
 	IOVNET_MBX_VF_RESET		= 0x0001,
@@ -82,6 +85,7 @@ enum iovnet_mbx_id {
 	IOVNET_MBX_GET_CAPS		= IOVNET_MBX_EXT_FIRST,
 	IOVNET_MBX_GET_LINK		= 0x0201,
 	IOVNET_MBX_SET_RSS		= 0x0202,
+	IOVNET_MBX_GET_RSS		= 0x0203,
 };
 
 /* SET_MAC info */
@@ -121,9 +125,11 @@ enum iovnet_mbx_id {
 #define IOVNET_MBX_CAP_LINK		BIT(0)	/* GET_LINK and CTRL_LINK */
 #define IOVNET_MBX_CAP_RSS		BIT(1)	/* SET_RSS */
 #define IOVNET_MBX_CAP_STATUS		BIT(2)	/* replies carry a status */
+#define IOVNET_MBX_CAP_RSS_QUERY	BIT(3)	/* GET_RSS */
 #define IOVNET_MBX_CAPS			(IOVNET_MBX_CAP_LINK | \
 					 IOVNET_MBX_CAP_RSS | \
-					 IOVNET_MBX_CAP_STATUS)
+					 IOVNET_MBX_CAP_STATUS | \
+					 IOVNET_MBX_CAP_RSS_QUERY)
 
 /**
  * enum iovnet_mbx_status - why the PF refused a request (word 0 bits 28:24)
@@ -197,6 +203,17 @@ struct iovnet_mbx_rss {
 	__le32 enable;
 };
 
+/* GET_RSS reply: the device's RSS key and, per redirection table entry, the
+ * queue of the pool (0: the first, 1: the second) that entry sends to.
+ */
+#define IOVNET_MBX_RSS_KEY_LEN		40
+#define IOVNET_MBX_RSS_TABLE_LEN	128
+struct iovnet_mbx_rss_config {
+	__le32 word0;
+	u8 key[IOVNET_MBX_RSS_KEY_LEN];
+	u8 queue[IOVNET_MBX_RSS_TABLE_LEN / 8];	/* entry n: bit n */
+};
+
 /**
  * union iovnet_mbx_msg - one mailbox buffer
  * @words: the raw words, as copied to and from VMBMEM
@@ -208,6 +225,7 @@ struct iovnet_mbx_rss {
  * @caps: GET_CAPS reply
  * @link: GET_LINK reply, PF_CONTROL/CTRL_LINK
  * @rss: SET_RSS
+ * @rss_config: GET_RSS reply
  */
 union iovnet_mbx_msg {
 	__le32 words[IOVNET_MBX_WORDS];
@@ -219,6 +237,7 @@ union iovnet_mbx_msg {
 	struct iovnet_mbx_caps caps;
 	struct iovnet_mbx_link link;
 	struct iovnet_mbx_rss rss;
+	struct iovnet_mbx_rss_config rss_config;
 };
 
 static_assert(sizeof(struct iovnet_mbx_mac) == 16);
@@ -228,6 +247,7 @@ static_assert(sizeof(struct iovnet_mbx_lpe) == 8);
 static_assert(sizeof(struct iovnet_mbx_caps) == 16);
 static_assert(sizeof(struct iovnet_mbx_link) == 12);
 static_assert(sizeof(struct iovnet_mbx_rss) == 8);
+static_assert(sizeof(struct iovnet_mbx_rss_config) == 60);
 static_assert(sizeof(union iovnet_mbx_msg) == 4 * IOVNET_MBX_WORDS);
 
 static inline u32 iovnet_mbx_word0(const union iovnet_mbx_msg *msg)
@@ -348,6 +368,7 @@ static inline int iovnet_mbx_validate(const union iovnet_mbx_msg *msg)
 	case IOVNET_MBX_VF_RESET:
 	case IOVNET_MBX_GET_CAPS:
 	case IOVNET_MBX_GET_LINK:
+	case IOVNET_MBX_GET_RSS:
 		return info ? -EINVAL : 0;
 	case IOVNET_MBX_SET_MAC:
 		if (info == IOVNET_MBX_MAC_FILTER_CLR)

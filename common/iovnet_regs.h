@@ -168,6 +168,9 @@ static inline u32 IOVNET_RAH(unsigned int n)
 #define IOVNET_RETA(n)			(0x05c00 + 4 * (n))
 #define  IOVNET_RETA_REGS		32
 #define  IOVNET_RETA_SIZE		128
+/* VMDq with RSS (MRQC 0x5): an entry's bit 3 selects the pool's 2nd queue */
+#define  IOVNET_RETA_VMDQ_QUEUE1	BIT(3)
+#define  IOVNET_RETA_QUEUE1_BYTES	0x01010101	/* bit 0 of 4 entries */
 #define IOVNET_RSSRK(n)			(0x05c80 + 4 * (n))
 #define  IOVNET_RSS_KEY_SIZE		40
 

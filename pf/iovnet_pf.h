@@ -144,6 +144,7 @@ enum iovnet_pf_vf_counter {
  * @port_qos: priority of @port_vlan
  * @spoofchk: MAC and VLAN anti-spoof enabled
  * @trusted: may override its MAC, add filters, go promiscuous
+ * @rss_query: may read the device's RSS key and redirection table
  * @link_state: IFLA_VF_LINK_STATE_*
  * @max_tx_rate: transmit limit in Mb/s, 0 for none
  * @cts: the VF completed the reset handshake ("clear to send")
@@ -186,6 +187,7 @@ struct iovnet_pf_vf {
 	u8 port_qos;
 	bool spoofchk;
 	bool trusted;
+	bool rss_query;
 	int link_state;
 	u32 max_tx_rate;
 
@@ -227,6 +229,7 @@ struct iovnet_pf_vf {
 /* Refusals an ordinary client hits on every start: logged once per VF */
 #define IOVNET_PF_VF_SAID_PROMISC	BIT(0)
 #define IOVNET_PF_VF_SAID_MAC		BIT(1)
+#define IOVNET_PF_VF_SAID_RSS_QUERY	BIT(2)
 
 enum iovnet_pf_state {
 	IOVNET_PF_DOWN,		/* datapath not running */
@@ -497,6 +500,7 @@ int iovnet_pf_set_vf_rate(struct net_device *netdev, int vf, int min_rate,
 			  int max_rate);
 int iovnet_pf_set_vf_spoofchk(struct net_device *netdev, int vf, bool on);
 int iovnet_pf_set_vf_trust(struct net_device *netdev, int vf, bool on);
+int iovnet_pf_set_vf_rss_query_en(struct net_device *netdev, int vf, bool on);
 int iovnet_pf_set_vf_link_state(struct net_device *netdev, int vf, int state);
 int iovnet_pf_get_vf_config(struct net_device *netdev, int vf,
 			    struct ifla_vf_info *ivi);

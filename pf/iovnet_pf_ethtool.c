@@ -684,7 +684,7 @@ static const struct ethtool_ops iovnet_pf_ethtool_ops = {
 	.set_channels		= iovnet_pf_set_channels,
 	.get_rxfh_key_size	= iovnet_pf_get_rxfh_key_size,
 	.get_rxfh_indir_size	= iovnet_pf_get_rxfh_indir_size,
-	.get_rxfh		= IOVNET_PF_GET_RXFH,
+	.get_rxfh		= iovnet_pf_get_rxfh_op,
 	.set_rxfh		= IOVNET_PF_SET_RXFH,
 	IOVNET_PF_RXFH_FIELDS_OPS
 	IOVNET_PF_RX_RING_COUNT_OPS

@@ -32,19 +32,9 @@ static int iovnet_pf_get_rxnfc(struct net_device *netdev,
 static int iovnet_pf_set_rxnfc(struct net_device *netdev,
 			       struct ethtool_rxnfc *nfc);
 
+IOVNET_DEFINE_GET_RXFH_OP(iovnet_pf_get_rxfh)
+
 #ifdef IOVNET_NEED_ETHTOOL_RXFH_PARAM
-static int iovnet_pf_get_rxfh_old(struct net_device *netdev, u32 *indir,
-				  u8 *key, u8 *hfunc)
-{
-	struct ethtool_rxfh_param rxfh = { .indir = indir, .key = key };
-	int err;
-
-	err = iovnet_pf_get_rxfh(netdev, &rxfh);
-	if (!err && hfunc)
-		*hfunc = rxfh.hfunc;
-	return err;
-}
-
 static int iovnet_pf_set_rxfh_old(struct net_device *netdev,
 				  const u32 *indir, const u8 *key,
 				  const u8 hfunc)
@@ -58,10 +48,8 @@ static int iovnet_pf_set_rxfh_old(struct net_device *netdev,
 	return iovnet_pf_set_rxfh(netdev, &rxfh, NULL);
 }
 
-#define IOVNET_PF_GET_RXFH	iovnet_pf_get_rxfh_old
 #define IOVNET_PF_SET_RXFH	iovnet_pf_set_rxfh_old
 #else
-#define IOVNET_PF_GET_RXFH	iovnet_pf_get_rxfh
 #define IOVNET_PF_SET_RXFH	iovnet_pf_set_rxfh
 #endif
 

@@ -356,11 +356,22 @@ void iovnet_pf_configure_rss(struct iovnet_pf *pf)
 	u32 mrqc = 0;
 	unsigned int i;
 
-	if (pf->num_vfs)
-		return;	/* VMDq mode: see iovnet_pf_vmdq_configure() */
 	for (i = 0; i < IOVNET_RSS_KEY_SIZE / 4; i++)
 		pf_wr32(pf, IOVNET_RSSRK(i),
 			iovnet_calc_reg_word(pf->rss_key, i));
+	if (pf->num_vfs) {
+		/*
+		 * VMDq with RSS: every pool has two queues and bit 3 of an
+		 * entry picks the second, for the PF's pool and the VFs' alike
+		 * (one table); the PF's table holds 0 or 1 then.
+		 */
+		for (i = 0; i < IOVNET_RETA_REGS; i++)
+			pf_wr32(pf, IOVNET_RETA(i),
+				(iovnet_calc_reg_word(pf->reta, i) &
+				 IOVNET_RETA_QUEUE1_BYTES) *
+				IOVNET_RETA_VMDQ_QUEUE1);
+		return;	/* MRQC: iovnet_pf_vmdq_configure() */
+	}
 	for (i = 0; i < IOVNET_RETA_REGS; i++)
 		pf_wr32(pf, IOVNET_RETA(i), iovnet_calc_reg_word(pf->reta, i));
 

@@ -297,6 +297,7 @@ static const struct net_device_ops iovnet_pf_netdev_ops = {
 	.ndo_set_vf_rate	= iovnet_pf_set_vf_rate,
 	.ndo_set_vf_spoofchk	= iovnet_pf_set_vf_spoofchk,
 	.ndo_set_vf_trust	= iovnet_pf_set_vf_trust,
+	.ndo_set_vf_rss_query_en = iovnet_pf_set_vf_rss_query_en,
 	.ndo_set_vf_link_state	= iovnet_pf_set_vf_link_state,
 	.ndo_get_vf_config	= iovnet_pf_get_vf_config,
 	.ndo_get_vf_stats	= iovnet_pf_get_vf_stats,

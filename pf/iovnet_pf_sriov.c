@@ -228,6 +228,7 @@ void iovnet_pf_vmdq_configure(struct iovnet_pf *pf)
 					    IOVNET_MRQC_MRQE_VMDQ_RSS) |
 		IOVNET_MRQC_RSS_IPV4 | IOVNET_MRQC_RSS_IPV4_TCP |
 		IOVNET_MRQC_RSS_IPV6 | IOVNET_MRQC_RSS_IPV6_TCP);
+	iovnet_pf_configure_rss(pf);
 	/* Unmatched unicast goes to the PF; broadcast/multicast to all */
 	pf_wr32(pf, IOVNET_PF_VT_CTL, FIELD_PREP(IOVNET_VT_CTL_DEF_PL, pool) |
 		IOVNET_VT_CTL_VM_REPL_EN);

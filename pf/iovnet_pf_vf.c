@@ -610,6 +610,46 @@ unsigned int iovnet_pf_vf_link_msg(struct iovnet_pf *pf, unsigned int vf,
 	return sizeof(msg->link) / 4;
 }
 
+static_assert(IOVNET_MBX_RSS_KEY_LEN == IOVNET_RSS_KEY_SIZE);
+static_assert(IOVNET_MBX_RSS_TABLE_LEN == IOVNET_RETA_SIZE);
+
+/*
+ * GET_RSS: the key and, per redirection table entry, the queue of the pool
+ * it picks, as the device holds them (in VMDq mode bit 3 of an entry selects
+ * a pool's second queue: iovnet_pf_vmdq_configure()).
+ */
+static int iovnet_pf_vf_get_rss(struct iovnet_pf *pf, unsigned int vf,
+				union iovnet_mbx_msg *reply)
+{
+	struct iovnet_mbx_rss_config *rc = &reply->rss_config;
+	struct iovnet_pf_vf *v = &pf->vfs[vf];
+	unsigned int i, n;
+	u32 reta;
+
+	if (!(v->caps & IOVNET_MBX_CAP_RSS_QUERY))
+		return -EOPNOTSUPP;
+	if (!v->rss_query) {
+		/* The administrator's choice, and asked at each ethtool -x */
+		if (!(v->said & IOVNET_PF_VF_SAID_RSS_QUERY)) {
+			v->said |= IOVNET_PF_VF_SAID_RSS_QUERY;
+			dev_info(&pf->pdev->dev,
+				 "VF %u: RSS query refused (query_rss off)\n",
+				 vf);
+		}
+		return -EPERM;
+	}
+	for (i = 0; i < IOVNET_RSS_KEY_SIZE / 4; i++)
+		put_unaligned_le32(pf_rd32(pf, IOVNET_RSSRK(i)), &rc->key[4 * i]);
+	memset(rc->queue, 0, sizeof(rc->queue));
+	for (i = 0; i < IOVNET_RETA_REGS; i++) {
+		reta = pf_rd32(pf, IOVNET_RETA(i));
+		for (n = 4 * i; n < 4 * i + 4; n++, reta >>= 8)
+			if (reta & IOVNET_RETA_VMDQ_QUEUE1)
+				rc->queue[n / 8] |= BIT(n % 8);
+	}
+	return sizeof(*rc) / 4;
+}
+
 /**
  * iovnet_pf_vf_request() - serve one well-formed request
  * @pf: the PF, under @pf->vf_lock
@@ -651,6 +691,8 @@ int iovnet_pf_vf_request(struct iovnet_pf *pf, unsigned int vf,
 		v->rss = le32_to_cpu(req->rss.enable);
 		iovnet_pf_vf_apply(pf, vf);
 		return sizeof(req->rss) / 4;
+	case IOVNET_MBX_GET_RSS:
+		return iovnet_pf_vf_get_rss(pf, vf, reply);
 	default:
 		/* iovnet_mbx_validate() let through an ID we do not serve */
 		return -EOPNOTSUPP;
@@ -868,6 +910,21 @@ int iovnet_pf_set_vf_trust(struct net_device *netdev, int vf, bool on)
 	return v ? 0 : -EINVAL;
 }
 
+int iovnet_pf_set_vf_rss_query_en(struct net_device *netdev, int vf, bool on)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	struct iovnet_pf_vf *v;
+
+	mutex_lock(&pf->vf_lock);
+	v = iovnet_pf_vf_get(pf, vf);
+	if (v && v->rss_query != on) {
+		v->rss_query = on;
+		v->said &= ~IOVNET_PF_VF_SAID_RSS_QUERY;
+	}
+	mutex_unlock(&pf->vf_lock);
+	return v ? 0 : -EINVAL;
+}
+
 int iovnet_pf_set_vf_link_state(struct net_device *netdev, int vf, int state)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
@@ -910,6 +967,7 @@ int iovnet_pf_get_vf_config(struct net_device *netdev, int vf,
 		ivi->vlan_proto = htons(ETH_P_8021Q);
 		ivi->spoofchk = v->spoofchk;
 		ivi->trusted = v->trusted;
+		ivi->rss_query_en = v->rss_query;
 		ivi->linkstate = v->link_state;
 		ivi->max_tx_rate = v->max_tx_rate;
 		ivi->min_tx_rate = 0;

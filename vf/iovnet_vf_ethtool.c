@@ -95,6 +95,90 @@ static int iovnet_vf_set_channels(struct net_device *netdev,
 	return iovnet_vf_set_queues(vf, ch->combined_count);
 }
 
+/*
+ * RSS: the device has one key and one redirection table for every pool, the
+ * PF's. A PF of ours tells a VF that the administrator allowed to see them
+ * ("ip link set PF vf N query_rss on"); nothing here can change them.
+ */
+static bool iovnet_vf_rss_query(struct iovnet_vf *vf)
+{
+	return READ_ONCE(vf->pf_caps) & IOVNET_MBX_CAP_RSS_QUERY;
+}
+
+static u32 iovnet_vf_get_rxfh_key_size(struct net_device *netdev)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+
+	return iovnet_vf_rss_query(vf) ? IOVNET_MBX_RSS_KEY_LEN : 0;
+}
+
+static u32 iovnet_vf_get_rxfh_indir_size(struct net_device *netdev)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+
+	return iovnet_vf_rss_query(vf) ? IOVNET_MBX_RSS_TABLE_LEN : 0;
+}
+
+static int iovnet_vf_get_rxfh(struct net_device *netdev,
+			      struct ethtool_rxfh_param *rxfh)
+{
+	struct iovnet_vf *vf = netdev_priv(netdev);
+	const struct iovnet_mbx_rss_config *rc;
+	union iovnet_mbx_msg msg;
+	unsigned int i;
+	int err;
+
+	rxfh->hfunc = ETH_RSS_HASH_TOP;
+	if (!rxfh->indir && !rxfh->key)
+		return 0;
+	/* Not while a recovery's handshake decides what the PF grants */
+	if (test_bit(IOVNET_VF_RECOVERING, vf->state))
+		return -EBUSY;
+
+	mutex_lock(&vf->mbx_lock);
+	if (!iovnet_vf_rss_query(vf)) {
+		err = -EOPNOTSUPP;
+	} else {
+		iovnet_mbx_init(&msg, IOVNET_MBX_GET_RSS, 0);
+		err = iovnet_vf_mbx_request(vf, &msg);
+	}
+	mutex_unlock(&vf->mbx_lock);
+	if (err == -EPERM)
+		netdev_info_once(netdev,
+				 "the PF does not let this VF read its RSS key and table (its administrator can: query_rss on)\n");
+	if (err)
+		return err;
+
+	rc = &msg.rss_config;
+	if (rxfh->key)
+		memcpy(rxfh->key, rc->key, IOVNET_MBX_RSS_KEY_LEN);
+	/* With one queue pair the pool does not spread: every entry is 0 */
+	if (rxfh->indir)
+		for (i = 0; i < IOVNET_MBX_RSS_TABLE_LEN; i++)
+			rxfh->indir[i] = netdev->real_num_rx_queues > 1 &&
+					 (rc->queue[i / 8] & BIT(i % 8));
+	return 0;
+}
+
+IOVNET_DEFINE_GET_RXFH_OP(iovnet_vf_get_rxfh)
+
+static u32 iovnet_vf_get_rx_ring_count(struct net_device *netdev)
+{
+	return netdev->real_num_rx_queues;
+}
+
+#ifndef IOVNET_HAVE_ETHTOOL_RX_RING_COUNT
+/* Before 7.x ethtool asked get_rxnfc for the ring count that -x shows */
+static int iovnet_vf_get_rxnfc(struct net_device *netdev,
+			       struct ethtool_rxnfc *nfc, u32 *rule_locs)
+{
+	if (nfc->cmd != ETHTOOL_GRXRINGS)
+		return -EOPNOTSUPP;
+	nfc->data = iovnet_vf_get_rx_ring_count(netdev);
+	return 0;
+}
+#endif
+
 /* Driver counters; the per-queue ones follow */
 static const char iovnet_vf_stat_names[][ETH_GSTRING_LEN] = {
 	"tx_timeouts",
@@ -183,6 +267,14 @@ static const struct ethtool_ops iovnet_vf_ethtool_ops = {
 	.set_coalesce		= iovnet_ethtool_set_coalesce,
 	.get_tunable		= iovnet_ethtool_get_tunable,
 	.set_tunable		= iovnet_ethtool_set_tunable,
+	.get_rxfh_key_size	= iovnet_vf_get_rxfh_key_size,
+	.get_rxfh_indir_size	= iovnet_vf_get_rxfh_indir_size,
+	.get_rxfh		= iovnet_vf_get_rxfh_op,
+#ifdef IOVNET_HAVE_ETHTOOL_RX_RING_COUNT
+	.get_rx_ring_count	= iovnet_vf_get_rx_ring_count,
+#else
+	.get_rxnfc		= iovnet_vf_get_rxnfc,
+#endif
 	.get_sset_count		= iovnet_vf_get_sset_count,
 	.get_strings		= iovnet_vf_get_strings,
 	.get_ethtool_stats	= iovnet_vf_get_ethtool_stats,

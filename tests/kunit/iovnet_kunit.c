@@ -85,6 +85,8 @@ static const struct iovnet_kt_mbx_case iovnet_kt_mbx_cases[] = {
 	ROW0("get_link", IOVNET_MBX_GET_LINK, 0, 0),
 	ROW0("get_link info 2", IOVNET_MBX_GET_LINK, 2, -EINVAL),
 	ROW0("get_link info 0xff", IOVNET_MBX_GET_LINK, 0xff, -EINVAL),
+	ROW0("get_rss", IOVNET_MBX_GET_RSS, 0, 0),
+	ROW0("get_rss info 1", IOVNET_MBX_GET_RSS, 1, -EINVAL),
 
 	/* Flags are the PF's: no request may carry one */
 	ROW("reset with ACK", IOVNET_MBX_VF_RESET, 0, IOVNET_MBX_ACK,
@@ -109,6 +111,8 @@ static const struct iovnet_kt_mbx_case iovnet_kt_mbx_cases[] = {
 	    KT_NONE, 0, -1, -EINVAL),
 	ROW("set_rss with NACK", IOVNET_MBX_SET_RSS, 0, IOVNET_MBX_NACK,
 	    KT_RSS, 1, -1, -EINVAL),
+	ROW("get_rss with ACK", IOVNET_MBX_GET_RSS, 0, IOVNET_MBX_ACK,
+	    KT_NONE, 0, -1, -EINVAL),
 
 	/* IDs the PF does not take from a VF */
 	ROW0("id 0", 0x0000, 0, -EOPNOTSUPP),
@@ -116,7 +120,7 @@ static const struct iovnet_kt_mbx_case iovnet_kt_mbx_cases[] = {
 	ROW0("id 0xff", 0x00ff, 0, -EOPNOTSUPP),
 	ROW0("pf_control from a VF", IOVNET_MBX_PF_CONTROL, 0, -EOPNOTSUPP),
 	ROW0("id 0x1ff", 0x01ff, 0, -EOPNOTSUPP),
-	ROW0("id 0x203", 0x0203, 0, -EOPNOTSUPP),
+	ROW0("id 0x204", 0x0204, 0, -EOPNOTSUPP),
 	ROW0("id 0x8000", 0x8000, 0, -EOPNOTSUPP),
 	ROW0("id 0xffff", 0xffff, 0, -EOPNOTSUPP),
 	ROW("unknown id with flags", 0x0042, 0, IOVNET_MBX_ACK, KT_NONE, 0,
@@ -297,6 +301,7 @@ static void iovnet_kt_mbx_flags_all_ids(struct kunit *test)
 		IOVNET_MBX_SET_MULTICAST, IOVNET_MBX_SET_VLAN,
 		IOVNET_MBX_SET_LPE, IOVNET_MBX_SET_PROMISC,
 		IOVNET_MBX_GET_CAPS, IOVNET_MBX_GET_LINK, IOVNET_MBX_SET_RSS,
+		IOVNET_MBX_GET_RSS,
 	};
 	static const u32 flags[] = {
 		IOVNET_MBX_ACK, IOVNET_MBX_NACK, IOVNET_MBX_CTS,
@@ -378,7 +383,7 @@ static void iovnet_kt_mbx_info_sweep(struct kunit *test)
 {
 	static const u16 ids[] = {
 		IOVNET_MBX_VF_RESET, IOVNET_MBX_GET_CAPS, IOVNET_MBX_GET_LINK,
-		IOVNET_MBX_SET_LPE, IOVNET_MBX_SET_RSS,
+		IOVNET_MBX_SET_LPE, IOVNET_MBX_SET_RSS, IOVNET_MBX_GET_RSS,
 	};
 	union iovnet_mbx_msg msg;
 	unsigned int i, info;

@@ -42,6 +42,8 @@
 #include "iovnet_mbx.h"
 #include "iovnet_regs.h"
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 /* V2PMAILBOX bits that clear when read */
 #define MBX_READ_CLEAR		(IOVNET_VF_MBX_PFSTS | IOVNET_VF_MBX_PFACK | \
 				 IOVNET_VF_MBX_RSTD)
@@ -243,6 +245,7 @@ static bool msg_well_formed(const uint32_t *msg)
 	case IOVNET_MBX_VF_RESET:
 	case IOVNET_MBX_GET_CAPS:
 	case IOVNET_MBX_GET_LINK:
+	case IOVNET_MBX_GET_RSS:
 		return !info;
 	case IOVNET_MBX_SET_MAC:
 		if (info == IOVNET_MBX_MAC_FILTER_CLR)
@@ -501,25 +504,26 @@ static enum expect gen_bad(uint32_t *msg)
 	static const uint16_t ids[] = {
 		IOVNET_MBX_VF_RESET, IOVNET_MBX_SET_MAC, IOVNET_MBX_SET_MULTICAST, IOVNET_MBX_SET_VLAN,
 		IOVNET_MBX_SET_LPE, IOVNET_MBX_SET_PROMISC, IOVNET_MBX_GET_CAPS, IOVNET_MBX_GET_LINK,
-		IOVNET_MBX_SET_RSS,
+		IOVNET_MBX_SET_RSS, IOVNET_MBX_GET_RSS,
 	};
 	static const uint16_t no_info[] = {
 		IOVNET_MBX_VF_RESET, IOVNET_MBX_GET_CAPS, IOVNET_MBX_GET_LINK, IOVNET_MBX_SET_LPE, IOVNET_MBX_SET_RSS,
+		IOVNET_MBX_GET_RSS,
 	};
 	static const uint16_t unknown[] = {
-		0x0000, 0x0007, 0x00ff, 0x0101, 0x01ff, 0x0203, 0x0300, 0xffff,
+		0x0000, 0x0007, 0x00ff, 0x0101, 0x01ff, 0x0204, 0x0300, 0xffff,
 	};
 	uint8_t mac[6];
 	unsigned int i, n;
 
 	switch (rnd() % 16) {
 	case 0:		/* a flag the PF alone may set */
-		msg[0] = MSG(ids[rnd() % 9], 0) |
+		msg[0] = MSG(ids[rnd() % ARRAY_LEN(ids)], 0) |
 			 (IOVNET_MBX_CTS << (rnd() % 3));
 		msg[1] = 1518;
 		break;
 	case 1:		/* info on an ID that takes none */
-		msg[0] = MSG(no_info[rnd() % 5], rnd_range(1, 255));
+		msg[0] = MSG(no_info[rnd() % ARRAY_LEN(no_info)], rnd_range(1, 255));
 		msg[1] = 1518;
 		break;
 	case 2:
@@ -572,7 +576,7 @@ static enum expect gen_bad(uint32_t *msg)
 		msg[0] = MSG(IOVNET_MBX_PF_CONTROL, rnd() % 2);
 		break;
 	case 13:	/* unknown IDs next to the known ones */
-		msg[0] = MSG(unknown[rnd() % 8], 0);
+		msg[0] = MSG(unknown[rnd() % ARRAY_LEN(unknown)], 0);
 		break;
 	case 14:	/* policy: an untrusted VF may not go promiscuous */
 		msg[0] = MSG(IOVNET_MBX_SET_PROMISC, rnd_range(1, 3));

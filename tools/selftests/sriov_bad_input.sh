@@ -168,7 +168,7 @@ drv|VF 0: 01:00:00:00:00:00 is not a unicast address|raw mac 0 01:00:00:00:00:00
 core||-1 mac 02:00:00:00:07:01
 core||raw mac 2147483647 02:00:00:00:07:03
 core||raw rate 0 0 0xffffffff
-core||0 query_rss on
+drv|VF 7 does not exist|7 query_rss on
 core||0 node_guid 00:11:22:33:44:55:66:77
 core||1 port_guid 00:11:22:33:44:55:66:77
 ip||0 vlan 4096

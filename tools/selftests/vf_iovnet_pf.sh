@@ -33,7 +33,7 @@ vf0_carrier() { tenant_carrier t0 "$VF0"; }
 vf0_no_carrier() { ! tenant_carrier t0 "$VF0"; }
 vf0_reaches_peer() { tping t0 -c 1 -W 1 "$PEER_IP"; }
 
-ktap_header 38
+ktap_header 41
 
 pf_load && pf_up || { echo "Bail out! PF did not come up"; exit 1; }
 MAC0=02:00:00:00:00:50 MAC0B=02:00:00:00:00:51
@@ -103,6 +103,39 @@ check "ethtool -L combined 1" test "$(combined)" = "2 1"
 check "traffic on one queue pair" wait_for 20 vf0_reaches_peer
 tns t0 ethtool -L "$VF0" combined 2
 check "ethtool -L combined 2" test "$(combined)" = "2 2"
+
+# RSS query ("ip link set PF vf N query_rss on"): the device has one key and
+# one redirection table for every pool, the PF's; a VF reads them only when
+# its administrator allows it.  Both functions run two queue pairs here, so
+# the VF's table is the PF's entry for entry: 0s if the PF left the table
+# unshifted in VMDq mode (bit 3 picks a pool's second queue).
+rxfh_key() { sed -n '/^RSS hash key:/{n;p;}'; }
+rxfh_table() { awk '/^ *[0-9]+: / { for (i = 2; i <= NF; i++) printf "%s ", $i }'; }
+vf_query_rss() { ip -d link show dev "$PF_IF" | grep -E "^ *vf 0 .*query_rss $1"; }
+rss_refused() {
+	vf_query_rss off >/dev/null || { ktap_info "ip link: $(ip link show dev "$PF_IF" | grep ' vf 0 ')"; return 1; }
+	out=$(tns t0 ethtool -x "$VF0" 2>&1) && { ktap_info "ethtool -x: $out"; return 1; }
+	ktap_info "VF 0 ethtool -x: $(head -n 1 <<<"$out")"
+	dmesg | tail -n "+$DMESG_MARK" | grep -q "VF 0: RSS query refused (query_rss off)"
+}
+rss_same_as_pf() {
+	local pf vf pft vft
+
+	pf=$(ethtool -x "$PF_IF") && vf=$(tns t0 ethtool -x "$VF0") || return 1
+	pft=$(rxfh_table <<<"$pf") vft=$(rxfh_table <<<"$vf")
+	ktap_info "VF 0 key $(rxfh_key <<<"$vf" | cut -c1-23)..., table ${vft:0:32}..."
+	[ "$(wc -w <<<"$vft")" = 128 ] && [ "$vft" = "$pft" ] &&
+		grep -qw 1 <<<"$vft" && grep -qw 0 <<<"$vft" &&
+		[ -n "$(rxfh_key <<<"$vf")" ] && [ "$(rxfh_key <<<"$vf")" = "$(rxfh_key <<<"$pf")" ]
+}
+dmesg_mark
+check "query_rss off (the default): the VF's ethtool -x is refused, the PF says why" rss_refused
+ip link set "$PF_IF" vf 0 query_rss on
+rss_granted() { vf_query_rss on >/dev/null && rss_same_as_pf; }
+check "query_rss on: the VF's ethtool -x shows the PF's key and table, both queues" rss_granted
+ip link set "$PF_IF" vf 0 query_rss off
+dmesg_mark
+check "query_rss off again: refused again" rss_refused
 
 # Promiscuous mode: refused once while untrusted, granted when trusted
 n0=$(vf_estat mbx_nacks)
