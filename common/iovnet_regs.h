@@ -58,6 +58,22 @@
 
 #define IOVNET_MDIC			0x00020
 
+/* Flow control: the pause frame's address and type, timer and thresholds */
+#define IOVNET_FCAL			0x00028
+#define IOVNET_FCAH			0x0002c
+#define IOVNET_FCT			0x00030
+#define  IOVNET_FC_ADDR_LOW		0x00c28001	/* 01:80:c2:00:00:01 */
+#define  IOVNET_FC_ADDR_HIGH		0x0100
+#define  IOVNET_FC_TYPE			0x8808
+#define IOVNET_FCTTV			0x00170
+#define  IOVNET_FC_PAUSE_TIME		0xffff	/* slot times an XOFF asks */
+#define IOVNET_FCRTL			0x02160
+#define  IOVNET_FCRTL_XONE		BIT(31)
+#define IOVNET_FCRTH			0x02168
+#define  IOVNET_FCRT_MASK		GENMASK(15, 4)	/* bytes, 16-byte units */
+#define IOVNET_RXPBS			0x02404
+#define  IOVNET_RXPBS_SIZE		GENMASK(6, 0)	/* KB */
+
 /* LED0 (link/activity) mode: forced on or off for "ethtool -p" */
 #define IOVNET_LEDCTL			0x00e00
 #define  IOVNET_LEDCTL_LED0_MODE	GENMASK(3, 0)

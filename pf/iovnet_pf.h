@@ -304,6 +304,10 @@ struct iovnet_pf_mbx_event {
  * @link_up: carrier as last reported
  * @link_speed: SPEED_* of the last link up
  * @link_duplex: DUPLEX_* of the last link up
+ * @fc_autoneg: pause follows autonegotiation ("ethtool -A autoneg on")
+ * @fc_rx: the administrator wants pause frames obeyed
+ * @fc_tx: the administrator wants pause frames sent
+ * @fc_pending: a renegotiation runs; resolve pause once it completes
  * @stats_lock: protects @hw_stats
  * @hw_stats: accumulated MAC counters
  * @tx_hang_xoff: XOFF frames received, as at the last TX hang look
@@ -359,6 +363,10 @@ struct iovnet_pf {
 	bool link_up;
 	u32 link_speed;
 	u8 link_duplex;
+	bool fc_autoneg;
+	bool fc_rx;
+	bool fc_tx;
+	bool fc_pending;
 
 	spinlock_t stats_lock;	/* see above */
 	struct iovnet_pf_hw_stats hw_stats;
@@ -430,6 +438,8 @@ int iovnet_pf_hw_reset(struct iovnet_pf *pf);
 int iovnet_pf_hw_init(struct iovnet_pf *pf);
 void iovnet_pf_hw_read_mac(struct iovnet_pf *pf);
 int iovnet_pf_phy_start(struct iovnet_pf *pf);
+void iovnet_pf_fc_setup(struct iovnet_pf *pf);
+void iovnet_pf_fc_check(struct iovnet_pf *pf);
 unsigned int iovnet_pf_nvm_words(struct iovnet_pf *pf);
 int iovnet_pf_nvm_read(struct iovnet_pf *pf, u16 word, u16 *data);
 void iovnet_pf_set_rar(struct iovnet_pf *pf, unsigned int idx, const u8 *addr,

@@ -395,16 +395,45 @@ static void iovnet_pf_get_eth_mac_stats(struct net_device *netdev,
 	spin_unlock_bh(&pf->stats_lock);
 }
 
-/* Flow control as the MAC runs it: RFCE/TFCE, fixed (no pause autoneg) */
+/*
+ * Flow control: what the administrator asked for; what is in force after
+ * autonegotiation shows in "ethtool -a" once the link is up (RFCE/TFCE).
+ */
 static void iovnet_pf_get_pauseparam(struct net_device *netdev,
 				     struct ethtool_pauseparam *pause)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
 	u32 ctrl = pf_rd32(pf, IOVNET_CTRL);
 
-	pause->autoneg = AUTONEG_DISABLE;
-	pause->rx_pause = !!(ctrl & IOVNET_CTRL_RFCE);
-	pause->tx_pause = !!(ctrl & IOVNET_CTRL_TFCE);
+	pause->autoneg = pf->fc_autoneg ? AUTONEG_ENABLE : AUTONEG_DISABLE;
+	if (pf->link_up) {
+		pause->rx_pause = !!(ctrl & IOVNET_CTRL_RFCE);
+		pause->tx_pause = !!(ctrl & IOVNET_CTRL_TFCE);
+	} else {
+		pause->rx_pause = pf->fc_rx;
+		pause->tx_pause = pf->fc_tx;
+	}
+}
+
+static int iovnet_pf_set_pauseparam(struct net_device *netdev,
+				    struct ethtool_pauseparam *pause)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	int err;
+
+	pf->fc_autoneg = pause->autoneg == AUTONEG_ENABLE;
+	pf->fc_rx = pause->rx_pause;
+	pf->fc_tx = pause->tx_pause;
+	if (!pf->fc_autoneg) {
+		if (pf->link_up)
+			iovnet_pf_fc_setup(pf);
+		return 0;
+	}
+	/* The partner learns the new advertisement from a new negotiation */
+	err = iovnet_pf_phy_start(pf);
+	if (err)
+		netdev_err(netdev, "pause: PHY does not answer: %d\n", err);
+	return err;
 }
 
 static void iovnet_pf_get_pause_stats(struct net_device *netdev,
@@ -698,6 +727,7 @@ static const struct ethtool_ops iovnet_pf_ethtool_ops = {
 	.get_strings		= iovnet_pf_get_strings,
 	.get_ethtool_stats	= iovnet_pf_get_ethtool_stats,
 	.get_pauseparam		= iovnet_pf_get_pauseparam,
+	.set_pauseparam		= iovnet_pf_set_pauseparam,
 	.get_pause_stats	= iovnet_pf_get_pause_stats,
 	.get_eth_mac_stats	= iovnet_pf_get_eth_mac_stats,
 	.get_rmon_stats		= iovnet_pf_get_rmon_stats,

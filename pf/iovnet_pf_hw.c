@@ -102,24 +102,122 @@ static int iovnet_pf_mdic(struct iovnet_pf *pf, u32 op, u32 reg, u16 *data)
 }
 
 /**
- * iovnet_pf_phy_start() - advertise every speed, restart autonegotiation
- * @pf: the PF
+ * iovnet_pf_phy_start() - advertise, restart autonegotiation
+ * @pf: the PF, under RTNL (or in probe)
  *
- * At init and for "ethtool -r"; the link comes back by interrupt.
+ * Advertises every speed and the pause the administrator asked for (IEEE
+ * 802.3 annex 28B: symmetric for both directions, asymmetric alone for
+ * sending only, both bits for receiving only). At init, for "ethtool -r"
+ * and "ethtool -A"; the link comes back by interrupt.
  *
  * Return: 0 or a negative errno from the MDIO access.
  */
 int iovnet_pf_phy_start(struct iovnet_pf *pf)
 {
-	u16 bmcr;
+	u16 adv, bmcr;
 	int err;
+
+	err = iovnet_pf_mdic(pf, IOVNET_MDIC_OP_READ, MII_ADVERTISE, &adv);
+	if (err)
+		return err;
+	adv &= ~(ADVERTISE_PAUSE_CAP | ADVERTISE_PAUSE_ASYM);
+	if (pf->fc_autoneg && pf->fc_rx)
+		adv |= ADVERTISE_PAUSE_CAP;
+	if (pf->fc_autoneg && pf->fc_rx != pf->fc_tx)
+		adv |= ADVERTISE_PAUSE_ASYM;
+	err = iovnet_pf_mdic(pf, IOVNET_MDIC_OP_WRITE, MII_ADVERTISE, &adv);
+	if (err)
+		return err;
 
 	err = iovnet_pf_mdic(pf, IOVNET_MDIC_OP_READ, MII_BMCR, &bmcr);
 	if (err)
 		return err;
 	bmcr &= ~(BMCR_PDOWN | BMCR_ISOLATE);
 	bmcr |= BMCR_ANENABLE | BMCR_ANRESTART;
-	return iovnet_pf_mdic(pf, IOVNET_MDIC_OP_WRITE, MII_BMCR, &bmcr);
+	err = iovnet_pf_mdic(pf, IOVNET_MDIC_OP_WRITE, MII_BMCR, &bmcr);
+	pf->fc_pending = !err;
+	return err;
+}
+
+/*
+ * Pause in force after a link up: what was forced, or what autonegotiation
+ * resolved from both sides' advertisements (802.3 annex 28B), kept within
+ * what the administrator asked for.
+ */
+static void iovnet_pf_fc_resolve(struct iovnet_pf *pf, bool *rx, bool *tx)
+{
+	u16 adv, lpa;
+
+	*rx = pf->fc_rx;
+	*tx = pf->fc_tx;
+	if (!pf->fc_autoneg)
+		return;
+	if (iovnet_pf_mdic(pf, IOVNET_MDIC_OP_READ, MII_ADVERTISE, &adv) ||
+	    iovnet_pf_mdic(pf, IOVNET_MDIC_OP_READ, MII_LPA, &lpa)) {
+		*rx = false;
+		*tx = false;
+		return;
+	}
+	if ((adv & ADVERTISE_PAUSE_CAP) && (lpa & LPA_PAUSE_CAP))
+		return;			/* symmetric: as asked */
+	*rx = (adv & ADVERTISE_PAUSE_CAP) && (adv & ADVERTISE_PAUSE_ASYM) &&
+	      (lpa & LPA_PAUSE_ASYM) && pf->fc_rx;
+	*tx = !(adv & ADVERTISE_PAUSE_CAP) && (adv & ADVERTISE_PAUSE_ASYM) &&
+	      (lpa & LPA_PAUSE_CAP) && (lpa & LPA_PAUSE_ASYM) && pf->fc_tx;
+}
+
+/**
+ * iovnet_pf_fc_setup() - program flow control for the link that came up
+ * @pf: the PF, under RTNL
+ *
+ * The pause frame's address and type, the XOFF timer, and thresholds in
+ * the receive packet buffer: XOFF at 90% of it less two largest frames,
+ * XON 10% below.
+ */
+void iovnet_pf_fc_setup(struct iovnet_pf *pf)
+{
+	u32 pbs = FIELD_GET(IOVNET_RXPBS_SIZE, pf_rd32(pf, IOVNET_RXPBS)) * 1024;
+	u32 high, ctrl;
+	bool rx, tx;
+
+	pf_wr32(pf, IOVNET_FCAL, IOVNET_FC_ADDR_LOW);
+	pf_wr32(pf, IOVNET_FCAH, IOVNET_FC_ADDR_HIGH);
+	pf_wr32(pf, IOVNET_FCT, IOVNET_FC_TYPE);
+	pf_wr32(pf, IOVNET_FCTTV, IOVNET_FC_PAUSE_TIME);
+
+	iovnet_pf_fc_resolve(pf, &rx, &tx);
+	high = min(pbs * 9 / 10, pbs - 2 * IOVNET_MAX_FRAME);
+	if (pbs <= 2 * IOVNET_MAX_FRAME)
+		tx = false;	/* no room to ask in time */
+	pf_wr32(pf, IOVNET_FCRTH, tx ? high & IOVNET_FCRT_MASK : 0);
+	pf_wr32(pf, IOVNET_FCRTL, tx ? ((high - high / 10) & IOVNET_FCRT_MASK) |
+		IOVNET_FCRTL_XONE : 0);
+
+	ctrl = pf_rd32(pf, IOVNET_CTRL) & ~(IOVNET_CTRL_RFCE | IOVNET_CTRL_TFCE);
+	if (rx)
+		ctrl |= IOVNET_CTRL_RFCE;
+	if (tx)
+		ctrl |= IOVNET_CTRL_TFCE;
+	pf_wr32(pf, IOVNET_CTRL, ctrl);
+}
+
+/**
+ * iovnet_pf_fc_check() - resolve pause after a renegotiation the link kept
+ * @pf: the PF, under RTNL, from the service task
+ *
+ * A renegotiation need not take the link down (QEMU's model keeps it up),
+ * so no link-up event would resolve what it agreed.
+ */
+void iovnet_pf_fc_check(struct iovnet_pf *pf)
+{
+	u16 bmsr;
+
+	if (!pf->fc_pending || !pf->link_up ||
+	    iovnet_pf_mdic(pf, IOVNET_MDIC_OP_READ, MII_BMSR, &bmsr) ||
+	    !(bmsr & BMSR_ANEGCOMPLETE))
+		return;
+	pf->fc_pending = false;
+	iovnet_pf_fc_setup(pf);
 }
 
 /**

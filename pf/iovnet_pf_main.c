@@ -51,6 +51,10 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		eth_hw_addr_random(netdev);
 	}
 
+	/* Pause both ways if the link partner agrees, as the 82576's NVM has it */
+	pf->fc_autoneg = true;
+	pf->fc_rx = true;
+	pf->fc_tx = true;
 	err = iovnet_pf_hw_init(pf);
 	if (err) {
 		dev_err(&pdev->dev, "PHY does not answer: %d\n", err);

@@ -308,10 +308,14 @@ static void iovnet_pf_link_update(struct iovnet_pf *pf)
 	struct net_device *netdev = pf->netdev;
 	bool up = iovnet_pf_link_check(pf);
 
-	if (up == pf->link_up)
+	if (up == pf->link_up) {
+		iovnet_pf_fc_check(pf);
 		return;
+	}
 	pf->link_up = up;
 	if (up) {
+		pf->fc_pending = false;
+		iovnet_pf_fc_setup(pf);
 		netdev_info(netdev, "link up, %u Mbps, %s duplex\n",
 			    pf->link_speed,
 			    pf->link_duplex == DUPLEX_FULL ? "full" : "half");
