@@ -57,6 +57,25 @@ kernel_image() {
 	i=$(kernel_lab_build "$1") && echo "$i/arch/x86/boot/bzImage"
 }
 
+# KDIR: print a sparse this kernel accepts (its scripts/checker-valid.sh,
+# 6.x and later): the host's, else one tools/kernels/setup built from sid's
+# source into $KERNELS_CACHE/sparse-<version>/ (bookworm's 0.6.4 lacks
+# __typeof_unqual__, which 7.x's headers use).  Fails when there is none.
+kernel_sparse() {
+	local chk s
+
+	chk=$1/scripts/checker-valid.sh
+	[ -e "$chk" ] || chk=$1/source/scripts/checker-valid.sh
+	for s in sparse $(ls -d "$KERNELS_CACHE"/sparse-*/sparse 2>/dev/null | sort -rV); do
+		command -v "$s" >/dev/null || continue
+		if [ ! -e "$chk" ] || [ "$(sh "$chk" "$s" 2>/dev/null)" = 1 ]; then
+			echo "$s"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # The kernel release of a tree
 kernel_release() {
 	sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$1/include/generated/utsrelease.h" 2>/dev/null
