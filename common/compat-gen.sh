@@ -110,6 +110,8 @@ if has net/netdev_queues.h "${qs_rx}u64 csum_bad;" &&
 else
 	echo "/* IOVNET_HAVE_NETDEV_STAT_OPS is not set */"
 fi
+# 7.x allocates typed objects with kzalloc_obj() (its checkpatch asks for it)
+need KZALLOC_OBJ linux/slab.h '#define kzalloc_obj\('
 # 7.x deprecates system_wq and system_unbound_wq (a warning on first use)
 # for system_percpu_wq and system_dfl_wq
 need SYSTEM_DFL_WQ linux/workqueue.h 'extern struct workqueue_struct \*system_dfl_wq;'

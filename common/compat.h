@@ -149,6 +149,10 @@ static inline void netif_queue_set_napi(struct net_device *dev,
 #define iovnet_set_stat_ops(netdev, ops)	do { (void)(netdev); (void)(ops); } while (0)
 #endif
 
+#ifdef IOVNET_NEED_KZALLOC_OBJ
+#define kzalloc_obj(obj, gfp)	kzalloc(sizeof(obj), gfp)
+#endif
+
 /* The unbound system workqueue under its older name */
 #ifdef IOVNET_NEED_SYSTEM_DFL_WQ
 #define system_dfl_wq system_unbound_wq

@@ -201,7 +201,7 @@ static int iovnet_qvec_alloc(struct iovnet_port *port, unsigned int q)
 {
 	struct iovnet_qvec *qvec;
 
-	qvec = kzalloc(sizeof(*qvec), GFP_KERNEL);
+	qvec = kzalloc_obj(*qvec, GFP_KERNEL);
 	if (!qvec)
 		return -ENOMEM;
 	qvec->port = port;
