@@ -187,6 +187,7 @@ static inline u32 IOVNET_RAH(unsigned int n)
 /* VMDq with RSS (MRQC 0x5): an entry's bit 3 selects the pool's 2nd queue */
 #define  IOVNET_RETA_VMDQ_QUEUE1	BIT(3)
 #define  IOVNET_RETA_QUEUE1_BYTES	0x01010101	/* bit 0 of 4 entries */
+#define  IOVNET_RETA_VMDQ_SPREAD	0x08000800	/* entries 0, 1, 0, 1 */
 #define IOVNET_RSSRK(n)			(0x05c80 + 4 * (n))
 #define  IOVNET_RSS_KEY_SIZE		40
 

@@ -44,6 +44,8 @@ static int iovnet_pf_get_link_ksettings(struct net_device *netdev,
 		ETHTOOL_LINK_MODE_1000baseT_Full_BIT,
 		ETHTOOL_LINK_MODE_Autoneg_BIT,
 		ETHTOOL_LINK_MODE_TP_BIT,
+		ETHTOOL_LINK_MODE_Pause_BIT,
+		ETHTOOL_LINK_MODE_Asym_Pause_BIT,
 	};
 	unsigned int i;
 
@@ -51,6 +53,11 @@ static int iovnet_pf_get_link_ksettings(struct net_device *netdev,
 	for (i = 0; i < ARRAY_SIZE(modes); i++)
 		linkmode_set_bit(modes[i], ks->link_modes.supported);
 	linkmode_copy(ks->link_modes.advertising, ks->link_modes.supported);
+	/* Pause as iovnet_pf_phy_start() advertises it */
+	linkmode_mod_bit(ETHTOOL_LINK_MODE_Pause_BIT,
+			 ks->link_modes.advertising, pf->fc_rx);
+	linkmode_mod_bit(ETHTOOL_LINK_MODE_Asym_Pause_BIT,
+			 ks->link_modes.advertising, pf->fc_rx != pf->fc_tx);
 
 	ks->base.port = PORT_TP;
 	ks->base.phy_address = 1;
@@ -396,8 +403,8 @@ static void iovnet_pf_get_eth_mac_stats(struct net_device *netdev,
 }
 
 /*
- * Flow control: what the administrator asked for; what is in force after
- * autonegotiation shows in "ethtool -a" once the link is up (RFCE/TFCE).
+ * Flow control: what is in force (RFCE/TFCE) while the link is up, what
+ * the administrator asked for otherwise.
  */
 static void iovnet_pf_get_pauseparam(struct net_device *netdev,
 				     struct ethtool_pauseparam *pause)
@@ -406,7 +413,7 @@ static void iovnet_pf_get_pauseparam(struct net_device *netdev,
 	u32 ctrl = pf_rd32(pf, IOVNET_CTRL);
 
 	pause->autoneg = pf->fc_autoneg ? AUTONEG_ENABLE : AUTONEG_DISABLE;
-	if (pf->link_up) {
+	if (pf->link_up && (pf_rd32(pf, IOVNET_STATUS) & IOVNET_STATUS_LU)) {
 		pause->rx_pause = !!(ctrl & IOVNET_CTRL_RFCE);
 		pause->tx_pause = !!(ctrl & IOVNET_CTRL_TFCE);
 	} else {

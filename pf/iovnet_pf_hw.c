@@ -103,12 +103,13 @@ static int iovnet_pf_mdic(struct iovnet_pf *pf, u32 op, u32 reg, u16 *data)
 
 /**
  * iovnet_pf_phy_start() - advertise, restart autonegotiation
- * @pf: the PF, under RTNL (or in probe)
+ * @pf: the PF, under RTNL (or in probe, or PCI error recovery)
  *
- * Advertises every speed and the pause the administrator asked for (IEEE
- * 802.3 annex 28B: symmetric for both directions, asymmetric alone for
- * sending only, both bits for receiving only). At init, for "ethtool -r"
- * and "ethtool -A"; the link comes back by interrupt.
+ * Keeps the speeds advertised and advertises the pause the administrator
+ * asked for, forced or not, as the partner should see it (IEEE 802.3
+ * annex 28B: PAUSE for both directions, ASM_DIR alone for sending only,
+ * both for receiving only). At init, for "ethtool -r" and "ethtool -A";
+ * the link comes back by interrupt.
  *
  * Return: 0 or a negative errno from the MDIO access.
  */
@@ -121,9 +122,9 @@ int iovnet_pf_phy_start(struct iovnet_pf *pf)
 	if (err)
 		return err;
 	adv &= ~(ADVERTISE_PAUSE_CAP | ADVERTISE_PAUSE_ASYM);
-	if (pf->fc_autoneg && pf->fc_rx)
+	if (pf->fc_rx)
 		adv |= ADVERTISE_PAUSE_CAP;
-	if (pf->fc_autoneg && pf->fc_rx != pf->fc_tx)
+	if (pf->fc_rx != pf->fc_tx)
 		adv |= ADVERTISE_PAUSE_ASYM;
 	err = iovnet_pf_mdic(pf, IOVNET_MDIC_OP_WRITE, MII_ADVERTISE, &adv);
 	if (err)
@@ -150,6 +151,12 @@ static void iovnet_pf_fc_resolve(struct iovnet_pf *pf, bool *rx, bool *tx)
 
 	*rx = pf->fc_rx;
 	*tx = pf->fc_tx;
+	/* Pause frames are a full-duplex mechanism (802.3 annex 31B) */
+	if (pf->link_duplex != DUPLEX_FULL) {
+		*rx = false;
+		*tx = false;
+		return;
+	}
 	if (!pf->fc_autoneg)
 		return;
 	if (iovnet_pf_mdic(pf, IOVNET_MDIC_OP_READ, MII_ADVERTISE, &adv) ||
@@ -170,20 +177,15 @@ static void iovnet_pf_fc_resolve(struct iovnet_pf *pf, bool *rx, bool *tx)
  * iovnet_pf_fc_setup() - program flow control for the link that came up
  * @pf: the PF, under RTNL
  *
- * The pause frame's address and type, the XOFF timer, and thresholds in
- * the receive packet buffer: XOFF at 90% of it less two largest frames,
- * XON 10% below.
+ * XOFF goes out when the receive packet buffer fills past the smaller of
+ * 90% of it and all of it but two largest frames (room for what is still
+ * in flight), XON 10% below that.
  */
 void iovnet_pf_fc_setup(struct iovnet_pf *pf)
 {
 	u32 pbs = FIELD_GET(IOVNET_RXPBS_SIZE, pf_rd32(pf, IOVNET_RXPBS)) * 1024;
 	u32 high, ctrl;
 	bool rx, tx;
-
-	pf_wr32(pf, IOVNET_FCAL, IOVNET_FC_ADDR_LOW);
-	pf_wr32(pf, IOVNET_FCAH, IOVNET_FC_ADDR_HIGH);
-	pf_wr32(pf, IOVNET_FCT, IOVNET_FC_TYPE);
-	pf_wr32(pf, IOVNET_FCTTV, IOVNET_FC_PAUSE_TIME);
 
 	iovnet_pf_fc_resolve(pf, &rx, &tx);
 	high = min(pbs * 9 / 10, pbs - 2 * IOVNET_MAX_FRAME);
@@ -205,8 +207,9 @@ void iovnet_pf_fc_setup(struct iovnet_pf *pf)
  * iovnet_pf_fc_check() - resolve pause after a renegotiation the link kept
  * @pf: the PF, under RTNL, from the service task
  *
- * A renegotiation need not take the link down (QEMU's model keeps it up),
- * so no link-up event would resolve what it agreed.
+ * A renegotiation need not take the link down as the driver sees it
+ * (QEMU's model drops STATUS.LU for 500 ms without a link interrupt), so
+ * no link-up event would resolve what it agreed.
  */
 void iovnet_pf_fc_check(struct iovnet_pf *pf)
 {
@@ -413,6 +416,12 @@ int iovnet_pf_hw_init(struct iovnet_pf *pf)
 	ctrl |= IOVNET_CTRL_SLU;
 	pf_wr32(pf, IOVNET_CTRL, ctrl);
 
+	/* The pause frame's address and type, and the time an XOFF asks for */
+	pf_wr32(pf, IOVNET_FCAL, IOVNET_FC_ADDR_LOW);
+	pf_wr32(pf, IOVNET_FCAH, IOVNET_FC_ADDR_HIGH);
+	pf_wr32(pf, IOVNET_FCT, IOVNET_FC_TYPE);
+	pf_wr32(pf, IOVNET_FCTTV, IOVNET_FC_PAUSE_TIME);
+
 	return iovnet_pf_phy_start(pf);
 }
 
@@ -461,13 +470,15 @@ void iovnet_pf_configure_rss(struct iovnet_pf *pf)
 		/*
 		 * VMDq with RSS: every pool has two queues and bit 3 of an
 		 * entry picks the second, for the PF's pool and the VFs' alike
-		 * (one table); the PF's table holds 0 or 1 then.
+		 * (one table); the PF's table holds 0 or 1 then. A PF on one
+		 * queue (its pool without RSSE) leaves the VFs an even spread.
 		 */
 		for (i = 0; i < IOVNET_RETA_REGS; i++)
-			pf_wr32(pf, IOVNET_RETA(i),
+			pf_wr32(pf, IOVNET_RETA(i), pf->port.num_queues > 1 ?
 				(iovnet_calc_reg_word(pf->reta, i) &
 				 IOVNET_RETA_QUEUE1_BYTES) *
-				IOVNET_RETA_VMDQ_QUEUE1);
+				IOVNET_RETA_VMDQ_QUEUE1 :
+				IOVNET_RETA_VMDQ_SPREAD);
 		return;	/* MRQC: iovnet_pf_vmdq_configure() */
 	}
 	for (i = 0; i < IOVNET_RETA_REGS; i++)

@@ -121,6 +121,8 @@ struct iovnet_vf_recovery {
  * @mbx_last: V2PMAILBOX as last read, for the report of a failed handshake
  * @cts: the PF answered our reset: it is clear to send requests
  * @pf_caps: IOVNET_MBX_CAP_* the PF granted, 0 for a stock PF
+ * @rss_config: the PF's last GET_RSS reply, for "ethtool -x"
+ * @rss_config_at: jiffies of @rss_config, 0 when there is none
  * @pf_version: mailbox protocol version in the PF's GET_CAPS reply
  * @pf_max_frame: largest frame the PF accepts in SET_LPE
  * @pf_link_up: link as the PF reports it (IOVNET_MBX_CAP_LINK)
@@ -177,6 +179,8 @@ struct iovnet_vf {
 	u32 mbx_last;
 	bool cts;
 	u32 pf_caps;
+	struct iovnet_mbx_rss_config rss_config;
+	unsigned long rss_config_at;
 	u32 pf_version;
 	u32 pf_max_frame;
 	bool pf_link_up;

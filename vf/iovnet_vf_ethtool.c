@@ -98,8 +98,12 @@ static int iovnet_vf_set_channels(struct net_device *netdev,
 /*
  * RSS: the device has one key and one redirection table for every pool, the
  * PF's. A PF of ours tells a VF that the administrator allowed to see them
- * ("ip link set PF vf N query_rss on"); nothing here can change them.
+ * ("ip link set PF vf N query_rss on"); nothing here can change them. Any
+ * user may run "ethtool -x", so an answer serves for a second: a loop of
+ * them does not spend the VF's mailbox budget at the PF.
  */
+#define IOVNET_VF_RSS_CONFIG_TTL	HZ
+
 static bool iovnet_vf_rss_query(struct iovnet_vf *vf)
 {
 	return READ_ONCE(vf->pf_caps) & IOVNET_MBX_CAP_RSS_QUERY;
@@ -136,12 +140,21 @@ static int iovnet_vf_get_rxfh(struct net_device *netdev,
 		return -EBUSY;
 
 	mutex_lock(&vf->mbx_lock);
+	err = 0;
 	if (!iovnet_vf_rss_query(vf)) {
 		err = -EOPNOTSUPP;
-	} else {
+	} else if (!vf->rss_config_at ||
+		   time_after(jiffies, vf->rss_config_at +
+			      IOVNET_VF_RSS_CONFIG_TTL)) {
 		iovnet_mbx_init(&msg, IOVNET_MBX_GET_RSS, 0);
 		err = iovnet_vf_mbx_request(vf, &msg);
+		if (!err) {
+			vf->rss_config = msg.rss_config;
+			vf->rss_config_at = jiffies ?: 1;
+		}
 	}
+	if (!err)
+		msg.rss_config = vf->rss_config;
 	mutex_unlock(&vf->mbx_lock);
 	if (err == -EPERM)
 		netdev_info_once(netdev,

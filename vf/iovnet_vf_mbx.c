@@ -317,7 +317,8 @@ int iovnet_vf_mbx_reset(struct iovnet_vf *vf, union iovnet_mbx_msg *reply)
 	lockdep_assert_held(&vf->mbx_lock);
 	WRITE_ONCE(vf->cts, false);
 	/* What the PF granted ends with our reset; GET_CAPS asks again */
-	vf->pf_caps = 0;
+	WRITE_ONCE(vf->pf_caps, 0);
+	vf->rss_config_at = 0;
 	vf_wr32(vf, IOVNET_CTRL, IOVNET_CTRL_RST);
 	/* Give the device, and the PF's view of our reset, time to settle */
 	usleep_range(10000, 20000);

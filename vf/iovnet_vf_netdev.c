@@ -578,13 +578,13 @@ static void iovnet_vf_take_caps(struct iovnet_vf *vf,
 				    "the PF's mailbox protocol version %u is older than %u: no extensions\n",
 				    version, IOVNET_MBX_VERSION_MIN);
 		vf->pf_version = version;
-		vf->pf_caps = 0;
+		WRITE_ONCE(vf->pf_caps, 0);
 		vf->pf_max_frame = IOVNET_MBX_MAX_FRAME;
 		return;
 	}
 	vf->pf_version = version;
 	/* What it offers of what we asked for */
-	vf->pf_caps = le32_to_cpu(msg->caps.caps) & IOVNET_MBX_CAPS;
+	WRITE_ONCE(vf->pf_caps, le32_to_cpu(msg->caps.caps) & IOVNET_MBX_CAPS);
 	if (max_frame < ETH_MIN_MTU + IOVNET_VF_FRAME_OVERHEAD ||
 	    max_frame > IOVNET_MBX_MAX_FRAME)
 		max_frame = IOVNET_MBX_MAX_FRAME;
@@ -650,7 +650,7 @@ static int iovnet_vf_handshake(struct iovnet_vf *vf)
 		iovnet_vf_take_caps(vf, &msg);
 	} else if (iovnet_vf_mbx_nacked(err)) {
 		vf->pf_version = 0;
-		vf->pf_caps = 0;
+		WRITE_ONCE(vf->pf_caps, 0);
 		vf->pf_max_frame = IOVNET_MBX_MAX_FRAME;
 	} else {
 		return err;
