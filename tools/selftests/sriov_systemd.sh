@@ -58,6 +58,8 @@ pf_load && pf_up && wait_ping 20 || { echo "Bail out! PF did not come up"; exit 
 module_loaded igbvf && rmmod igbvf
 module_loaded iovnet_vf || iovnet_insmod "$VF_KO" || { echo "Bail out! no iovnet_vf"; exit 1; }
 vfs_disable
+# A host's default, which other tests in this boot may have turned off
+echo 1 > "$(pf_sysfs)/sriov_drivers_autoprobe"
 peer_vlan $VID 192.168.80.2/24
 dmesg_mark
 MARK0=$DMESG_MARK
