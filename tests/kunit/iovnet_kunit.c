@@ -322,7 +322,7 @@ static void iovnet_kt_mbx_flags_all_ids(struct kunit *test)
 	}
 }
 
-/* Only the nine request IDs are served: sweep the whole 16-bit space */
+/* Only the ten request IDs are served: sweep the whole 16-bit space */
 static void iovnet_kt_mbx_unknown_ids(struct kunit *test)
 {
 	union iovnet_mbx_msg msg;
@@ -341,10 +341,10 @@ static void iovnet_kt_mbx_unknown_ids(struct kunit *test)
 				      (id >= IOVNET_MBX_VF_RESET &&
 				       id <= IOVNET_MBX_SET_PROMISC) ||
 				      (id >= IOVNET_MBX_GET_CAPS &&
-				       id <= IOVNET_MBX_SET_RSS),
+				       id <= IOVNET_MBX_GET_RSS),
 				      "id %#x accepted (%d)", id, err);
 	}
-	KUNIT_EXPECT_EQ(test, known, 9U);
+	KUNIT_EXPECT_EQ(test, known, 10U);
 }
 
 /* SET_MULTICAST with 0..30 valid hashes passes, 31..255 fails */
@@ -539,9 +539,12 @@ static void iovnet_kt_caps_reply(struct kunit *test)
 	msg.caps.version = cpu_to_le32(IOVNET_MBX_VERSION);
 	msg.caps.caps = cpu_to_le32(IOVNET_MBX_CAPS);
 	msg.caps.max_frame = cpu_to_le32(IOVNET_MBX_MAX_FRAME);
-	/* Version 2 added the status code; its bits are the wire contract */
+	/*
+	 * Version 2 added the status code, then the RSS query (a capability
+	 * bit, no new version); the bits are the wire contract
+	 */
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(msg.words[1]), 2U);
-	KUNIT_EXPECT_EQ(test, le32_to_cpu(msg.words[2]), 7U);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(msg.words[2]), 0xfU);
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(msg.words[3]), 9728U);
 	KUNIT_EXPECT_EQ(test, sizeof(msg.caps) / 4, 4);
 	KUNIT_EXPECT_EQ(test, IOVNET_MBX_VERSION_MIN, 1);
@@ -549,6 +552,13 @@ static void iovnet_kt_caps_reply(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, IOVNET_MBX_CAP_LINK & IOVNET_MBX_CAP_RSS, 0);
 	KUNIT_EXPECT_EQ(test, IOVNET_MBX_CAP_STATUS &
 			(IOVNET_MBX_CAP_LINK | IOVNET_MBX_CAP_RSS), 0);
+	KUNIT_EXPECT_EQ(test, IOVNET_MBX_CAP_RSS_QUERY &
+			(IOVNET_MBX_CAP_LINK | IOVNET_MBX_CAP_RSS |
+			 IOVNET_MBX_CAP_STATUS), 0);
+	/* GET_RSS reply: the key in bytes 4-43, a bit per entry in 44-59 */
+	KUNIT_EXPECT_EQ(test, offsetof(struct iovnet_mbx_rss_config, key), 4);
+	KUNIT_EXPECT_EQ(test, offsetof(struct iovnet_mbx_rss_config, queue),
+			44);
 }
 
 /*
