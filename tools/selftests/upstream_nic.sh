@@ -60,7 +60,8 @@ UPSTREAM_TOOLS=${UPSTREAM_TOOLS:-/opt/iovnet-lab/bin}
 [ -d "$UPSTREAM_TOOLS" ] && PATH=$UPSTREAM_TOOLS:$PATH
 
 # Upstream cases that can fail for a reason of the lab, not of our driver:
-# "FILE.CASE" -> "REGEX|reason".  A failed case becomes SKIP (reason) only
+# "FILE.CASE" -> "REGEX|reason" (split at the last "|": the REGEX may
+# alternate, the reason has none).  A failed case becomes SKIP (reason) only
 # if every failure line it printed ("Check failed ...", an exception's
 # last line) matches REGEX; any other failure keeps it "not ok".
 declare -A LAB_LIMITS=(
@@ -241,9 +242,9 @@ lab_limit() {	# CASE DIAG
 	[ -n "$entry" ] || return 1
 	bad=$(grep -E 'Check failed|Exception\| [A-Za-z_.]+(Error|Exception|Failure|Ex): ' <<<"$2")
 	[ -n "$bad" ] || return 1
-	known=$(grep -E -- "${entry%%|*}" <<<"$bad")
+	known=$(grep -E -- "${entry%|*}" <<<"$bad")
 	[ "$bad" = "$known" ] || return 1
-	echo "${entry#*|}"
+	echo "${entry##*|}"
 }
 
 run_target() {	# TARGET ("pf" or "vf"): every TESTS entry against UP_IF
