@@ -65,7 +65,7 @@ LAB_BAD_LOG='Oops|BUG:|WARNING:|-+\[ cut here \]-+|Call Trace:|Kernel panic|'\
 'kmemleak:.*suspected memory leak|unreferenced object 0x|soft lockup|'\
 'hard LOCKUP|rcu: INFO: .* stall|blocked for more than [0-9]+ seconds|'\
 'refcount_t: |list_(add|del) corruption|sysrq: Trigger a crash|NETDEV WATCHDOG|'\
-'enqueued on deprecated workqueue'
+'work func iovnet_[a-z_]+ .*enqueued on deprecated workqueue'
 lab_scan_log() {
 	local f
 	for f in "$@"; do
