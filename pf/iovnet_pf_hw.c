@@ -457,10 +457,13 @@ void iovnet_pf_rmw(struct iovnet_pf *pf, u32 reg, u32 clear, u32 set)
 /**
  * iovnet_pf_configure_rss() - program RSS key, redirection table and hashes
  * @pf: the PF
+ *
+ * The one writer of RSSRK, RETA and MRQC, in both modes: RSS over the PF's
+ * queues without VFs, VMDq with RSS (two queues per pool) with them.
  */
 void iovnet_pf_configure_rss(struct iovnet_pf *pf)
 {
-	u32 mrqc = 0;
+	u32 mrqe = 0, mrqc = 0;
 	unsigned int i;
 
 	for (i = 0; i < IOVNET_RSS_KEY_SIZE / 4; i++)
@@ -468,10 +471,10 @@ void iovnet_pf_configure_rss(struct iovnet_pf *pf)
 			iovnet_calc_reg_word(pf->rss_key, i));
 	if (pf->num_vfs) {
 		/*
-		 * VMDq with RSS: every pool has two queues and bit 3 of an
-		 * entry picks the second, for the PF's pool and the VFs' alike
-		 * (one table); the PF's table holds 0 or 1 then. A PF on one
-		 * queue (its pool without RSSE) leaves the VFs an even spread.
+		 * Bit 3 of an entry picks a pool's second queue, for the PF's
+		 * pool and the VFs' alike (one table); the PF's table holds 0
+		 * or 1 then. A PF on one queue (its pool without RSSE) leaves
+		 * the VFs an even spread.
 		 */
 		for (i = 0; i < IOVNET_RETA_REGS; i++)
 			pf_wr32(pf, IOVNET_RETA(i), pf->port.num_queues > 1 ?
@@ -479,13 +482,17 @@ void iovnet_pf_configure_rss(struct iovnet_pf *pf)
 				 IOVNET_RETA_QUEUE1_BYTES) *
 				IOVNET_RETA_VMDQ_QUEUE1 :
 				IOVNET_RETA_VMDQ_SPREAD);
-		return;	/* MRQC: iovnet_pf_vmdq_configure() */
+		mrqe = IOVNET_MRQC_MRQE_VMDQ_RSS;
+	} else {
+		for (i = 0; i < IOVNET_RETA_REGS; i++)
+			pf_wr32(pf, IOVNET_RETA(i),
+				iovnet_calc_reg_word(pf->reta, i));
+		if (pf->port.num_queues > 1)
+			mrqe = IOVNET_MRQC_MRQE_RSS;
 	}
-	for (i = 0; i < IOVNET_RETA_REGS; i++)
-		pf_wr32(pf, IOVNET_RETA(i), iovnet_calc_reg_word(pf->reta, i));
 
-	if (pf->port.num_queues > 1) {
-		mrqc = FIELD_PREP(IOVNET_MRQC_MRQE, IOVNET_MRQC_MRQE_RSS) |
+	if (mrqe) {
+		mrqc = FIELD_PREP(IOVNET_MRQC_MRQE, mrqe) |
 		       IOVNET_MRQC_RSS_IPV4 | IOVNET_MRQC_RSS_IPV4_TCP |
 		       IOVNET_MRQC_RSS_IPV6 | IOVNET_MRQC_RSS_IPV6_TCP;
 		if (pf->rss_flags & IOVNET_PF_RSS_UDP4)

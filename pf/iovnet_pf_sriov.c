@@ -222,16 +222,9 @@ void iovnet_pf_vmdq_configure(struct iovnet_pf *pf)
 {
 	struct net_device *netdev = pf->netdev;
 	unsigned int pool = iovnet_pf_pool(pf), vf;
-	u32 mrqc, vmolr;
+	u32 vmolr;
 
-	mrqc = FIELD_PREP(IOVNET_MRQC_MRQE, IOVNET_MRQC_MRQE_VMDQ_RSS) |
-	       IOVNET_MRQC_RSS_IPV4 | IOVNET_MRQC_RSS_IPV4_TCP |
-	       IOVNET_MRQC_RSS_IPV6 | IOVNET_MRQC_RSS_IPV6_TCP;
-	if (pf->rss_flags & IOVNET_PF_RSS_UDP4)
-		mrqc |= IOVNET_MRQC_RSS_IPV4_UDP;
-	if (pf->rss_flags & IOVNET_PF_RSS_UDP6)
-		mrqc |= IOVNET_MRQC_RSS_IPV6_UDP;
-	pf_wr32(pf, IOVNET_MRQC, mrqc);
+	/* VMDq with RSS in MRQC, and the shared key and table */
 	iovnet_pf_configure_rss(pf);
 	/* Unmatched unicast goes to the PF; broadcast/multicast to all */
 	pf_wr32(pf, IOVNET_PF_VT_CTL, FIELD_PREP(IOVNET_VT_CTL_DEF_PL, pool) |

@@ -33,7 +33,7 @@ vf0_carrier() { tenant_carrier t0 "$VF0"; }
 vf0_no_carrier() { ! tenant_carrier t0 "$VF0"; }
 vf0_reaches_peer() { tping t0 -c 1 -W 1 "$PEER_IP"; }
 
-ktap_header 41
+ktap_header 42
 
 pf_load && pf_up || { echo "Bail out! PF did not come up"; exit 1; }
 MAC0=02:00:00:00:00:50 MAC0B=02:00:00:00:00:51
@@ -133,6 +133,18 @@ check "query_rss off (the default): the VF's ethtool -x is refused, the PF says 
 ip link set "$PF_IF" vf 0 query_rss on
 rss_granted() { vf_query_rss on >/dev/null && rss_same_as_pf; }
 check "query_rss on: the VF's ethtool -x shows the PF's key and table, both queues" rss_granted
+# A PF on one queue pair (its pool without RSS) still leaves the VFs a
+# table that spreads over both of their queues
+vf_spreads() {
+	local t
+	t=$(tns t0 ethtool -x "$VF0" | rxfh_table)
+	grep -qw 1 <<<"$t" && grep -qw 0 <<<"$t"
+}
+pf_one_queue() {
+	ethtool -L "$PF_IF" combined 1 && wait_for 10 vf_spreads
+}
+check "PF ethtool -L combined 1: the VF's table still spreads its two queues" pf_one_queue
+ethtool -L "$PF_IF" combined 2
 ip link set "$PF_IF" vf 0 query_rss off
 dmesg_mark
 # The VF keeps an answer for a second (any user may run ethtool -x)
