@@ -21,6 +21,7 @@
 #   make check-kernels those builds, then the core selftests in the lab on
 #                      each bootable kernel but 6.12 (6.1: ~10 min)
 #   make check-clients DPDK's igb VF PMD on a VF (also in make check)
+#   make check-libvirt libvirt's hostdev network, a nested guest (by hand)
 #
 # KDIR defaults to the headers of the lab's Debian 6.12 kernel, else the
 # running kernel's; KVER=<release> means KDIR=/lib/modules/<release>/build.
@@ -87,6 +88,9 @@ check-stress:
 
 check-clients:
 	tools/check --clients-only
+
+check-libvirt:
+	tools/check --libvirt-only
 
 check-static:
 	tools/check --static-only

@@ -135,12 +135,15 @@ int iovnet_ethtool_set_coalesce(struct net_device *netdev,
 				       IOVNET_MAX_ITR_USECS);
 		return -EINVAL;
 	}
-	/* A fixed interval given on its own turns adaptive moderation off */
+	/*
+	 * A fixed interval given on its own turns adaptive moderation off.
+	 * WRITE_ONCE: NAPI reads it unlocked (see iovnet_port_set_itr()).
+	 */
 	if (usecs != port->itr_usecs &&
 	    ec->use_adaptive_rx_coalesce == port->adaptive_itr)
-		port->adaptive_itr = false;
+		WRITE_ONCE(port->adaptive_itr, false);
 	else
-		port->adaptive_itr = ec->use_adaptive_rx_coalesce;
+		WRITE_ONCE(port->adaptive_itr, ec->use_adaptive_rx_coalesce);
 	port->itr_usecs = usecs;
 	iovnet_port_set_itr(port);
 	return 0;

@@ -132,7 +132,7 @@ void iovnet_port_write_itr(struct iovnet_port *port)
 	u16 usecs = port->itr_usecs;
 	unsigned int q;
 
-	if (port->adaptive_itr)
+	if (READ_ONCE(port->adaptive_itr))
 		usecs = net_dim_get_def_rx_moderation(DIM_CQ_PERIOD_MODE_START_FROM_EQE).usec;
 	for (q = 0; q < port->num_queues; q++) {
 		struct iovnet_qvec *qvec = port->qvecs[q];
@@ -154,7 +154,26 @@ void iovnet_port_write_itr(struct iovnet_port *port)
  */
 void iovnet_port_set_itr(struct iovnet_port *port)
 {
-	if (port->running)
-		iovnet_port_write_itr(port);
+	unsigned int q;
+
+	if (!port->running)
+		return;
+	/*
+	 * A poll or a DIM work that looked at adaptive_itr before the change
+	 * would write its own interval after ours, and with adaptive
+	 * moderation turned off nothing would correct it: let them finish.
+	 */
+	for (q = 0; q < port->num_queues; q++) {
+		napi_disable(&port->qvecs[q]->napi);
+		cancel_work_sync(&port->qvecs[q]->dim.work);
+	}
+	iovnet_port_write_itr(port);
+	for (q = 0; q < port->num_queues; q++)
+		napi_enable(&port->qvecs[q]->napi);
+	/* An interrupt meanwhile masked its vector and found NAPI disabled */
+	local_bh_disable();
+	for (q = 0; q < port->num_queues; q++)
+		napi_schedule(&port->qvecs[q]->napi);
+	local_bh_enable();
 }
 EXPORT_SYMBOL_NS_GPL(iovnet_port_set_itr, IOVNET_NS);

@@ -226,6 +226,7 @@ static inline u32 IOVNET_RAH(unsigned int n)
 #define  IOVNET_DCTL_WTHRESH		GENMASK(20, 16)
 #define  IOVNET_DCTL_ENABLE		BIT(25)
 #define  IOVNET_DCTL_SWFLSH		BIT(26)
+#define IOVNET_RXQ_DROPS		0x30	/* RQDPC, clears on read */
 
 /* Virtualisation (PF only) */
 #define IOVNET_PF_VT_CTL		0x0581c
@@ -258,7 +259,9 @@ static inline u32 IOVNET_RAH(unsigned int n)
 #define IOVNET_PF_VFRE			0x00c8c
 #define IOVNET_PF_VFTE			0x00c90
 #define IOVNET_PF_QDE			0x02408
-#define IOVNET_PF_WVBR			0x03554
+#define IOVNET_PF_WVBR			0x03554	/* read to clear */
+#define  IOVNET_WVBR_MAC_SPOOF(vf)	BIT(vf)
+#define  IOVNET_WVBR_VLAN_SPOOF(vf)	BIT((vf) + 8)
 #define IOVNET_PF_RPLOLR		0x05af0
 #define IOVNET_PF_UTA(n)		(0x0a000 + 4 * (n))
 #define IOVNET_PF_RTTDQSEL		0x03604

@@ -147,6 +147,16 @@ static void iovnet_ring_free(struct iovnet_ring *ring)
 	kfree(ring);
 }
 
+/* A queue vector no reader can reach any more (or never could) */
+static void iovnet_qvec_destroy(struct iovnet_qvec *qvec)
+{
+	cancel_work_sync(&qvec->dim.work);
+	iovnet_ring_free(qvec->rx);
+	iovnet_ring_free(qvec->tx);
+	netif_napi_del(&qvec->napi);
+	kfree(qvec);
+}
+
 static void iovnet_qvec_free(struct iovnet_port *port, unsigned int q)
 {
 	struct iovnet_qvec *qvec = port->qvecs[q];
@@ -156,18 +166,12 @@ static void iovnet_qvec_free(struct iovnet_port *port, unsigned int q)
 
 	/* Fold the counters into the base so they survive the rings */
 	spin_lock_bh(&port->base_lock);
-	if (qvec->rx)
-		iovnet_ring_retire(port, qvec->rx, false);
-	if (qvec->tx)
-		iovnet_ring_retire(port, qvec->tx, true);
+	iovnet_ring_retire(port, qvec->rx, false);
+	iovnet_ring_retire(port, qvec->tx, true);
 	port->qvecs[q] = NULL;
 	spin_unlock_bh(&port->base_lock);
 
-	cancel_work_sync(&qvec->dim.work);
-	iovnet_ring_free(qvec->rx);
-	iovnet_ring_free(qvec->tx);
-	netif_napi_del(&qvec->napi);
-	kfree(qvec);
+	iovnet_qvec_destroy(qvec);
 }
 
 /* A ring with its descriptors, buffers and (RX) filled page pool */
@@ -188,6 +192,7 @@ static struct iovnet_ring *iovnet_ring_create(struct iovnet_port *port,
 	ring->regs = port->hw + port->ops->queue_regs(port, q, tx);
 	ring->tail = ring->regs + IOVNET_Q_TAIL;
 	u64_stats_init(&ring->syncp);
+	u64_stats_init(&ring->cp_syncp);
 
 	err = tx ? iovnet_tx_ring_alloc(ring) : iovnet_rx_ring_alloc(port, ring);
 	if (err) {
@@ -213,15 +218,21 @@ static int iovnet_qvec_alloc(struct iovnet_port *port, unsigned int q)
 	qvec->dim.mode = DIM_CQ_PERIOD_MODE_START_FROM_EQE;
 	/* Where iovnet_port_set_itr() starts the hardware */
 	qvec->dim.profile_ix = NET_DIM_DEF_PROFILE_EQE;
-	port->qvecs[q] = qvec;
 
 	qvec->tx = iovnet_ring_create(port, qvec, q, true, port->tx_ring_count);
 	qvec->rx = iovnet_ring_create(port, qvec, q, false,
 				      port->rx_ring_count);
 	if (!qvec->tx || !qvec->rx) {
-		iovnet_qvec_free(port, q);
+		iovnet_qvec_destroy(qvec);
 		return -ENOMEM;
 	}
+
+	/* Published whole: the statistics readers (service task, sysfs)
+	 * do not take RTNL and follow qvecs[] to both rings under base_lock.
+	 */
+	spin_lock_bh(&port->base_lock);
+	port->qvecs[q] = qvec;
+	spin_unlock_bh(&port->base_lock);
 	return 0;
 }
 
@@ -587,6 +598,12 @@ void iovnet_port_start(struct iovnet_port *port)
 		netif_queue_set_napi(port->netdev, q, NETDEV_QUEUE_TYPE_TX,
 				     &qvec->napi);
 	}
+	/*
+	 * Each queue vector masks itself when its message goes out (EIAM; the
+	 * PF also sets GPIE.EIAME), so no interrupt comes while NAPI polls;
+	 * iovnet_napi_poll() unmasks it when done.
+	 */
+	iovnet_wr32(port, IOVNET_EIAM, iovnet_port_eims(port));
 	iovnet_wr32(port, IOVNET_EIMS, iovnet_port_eims(port));
 	/*
 	 * Wake, not just start, the queues in use: after a restart (ring

@@ -35,12 +35,14 @@ static void iovnet_ring_stats_add(struct iovnet_ring_stats *sum,
 static void iovnet_ring_stats_read(struct iovnet_ring *ring,
 				   struct iovnet_ring_stats *out)
 {
-	unsigned int start;
+	unsigned int start, cp_start;
 
 	do {
 		start = u64_stats_fetch_begin(&ring->syncp);
+		cp_start = u64_stats_fetch_begin(&ring->cp_syncp);
 		*out = ring->stats;
-	} while (u64_stats_fetch_retry(&ring->syncp, start));
+	} while (u64_stats_fetch_retry(&ring->syncp, start) ||
+		 u64_stats_fetch_retry(&ring->cp_syncp, cp_start));
 }
 
 /**
@@ -88,6 +90,42 @@ void iovnet_port_sum(struct iovnet_port *port, struct iovnet_ring_stats *rx,
 EXPORT_SYMBOL_NS_GPL(iovnet_port_sum, IOVNET_NS);
 
 /**
+ * iovnet_port_read_hw_drops() - collect the RX queues' drop counters
+ * @port: the port; the driver's periodic statistics work calls this
+ *
+ * RQDPC clears on read, so this is its only reader. A queue without a ring
+ * has no drops to count; an all-ones read means the device is gone.
+ */
+void iovnet_port_read_hw_drops(struct iovnet_port *port)
+{
+	unsigned int q;
+	u32 v;
+
+	spin_lock_bh(&port->base_lock);
+	for (q = 0; q < IOVNET_MAX_QUEUES; q++) {
+		if (!port->qvecs[q])
+			continue;
+		v = readl(port->qvecs[q]->rx->regs + IOVNET_RXQ_DROPS);
+		if (v != U32_MAX)
+			port->rx_hw_drops[q] += v;
+	}
+	spin_unlock_bh(&port->base_lock);
+}
+EXPORT_SYMBOL_NS_GPL(iovnet_port_read_hw_drops, IOVNET_NS);
+
+static u64 iovnet_port_hw_drops(struct iovnet_port *port, unsigned int from)
+{
+	u64 sum = 0;
+	unsigned int q;
+
+	spin_lock_bh(&port->base_lock);
+	for (q = from; q < IOVNET_MAX_QUEUES; q++)
+		sum += port->rx_hw_drops[q];
+	spin_unlock_bh(&port->base_lock);
+	return sum;
+}
+
+/**
  * iovnet_get_stats64() - software counters of every ring, past and present
  * @netdev: the netdev
  * @stats: filled in; the driver adds its hardware counters
@@ -104,6 +142,7 @@ void iovnet_get_stats64(struct net_device *netdev,
 	stats->rx_errors = rx.rx.frame_err;
 	stats->rx_crc_errors = 0;
 	stats->rx_dropped = rx.rx.alloc_fail;
+	stats->rx_missed_errors = iovnet_port_hw_drops(port, 0);
 	stats->tx_packets = tx.packets;
 	stats->tx_bytes = tx.bytes;
 	stats->tx_dropped = tx.tx.drops;
@@ -154,10 +193,15 @@ static void iovnet_queue_ring_stats(struct iovnet_port *port, unsigned int idx,
 static void iovnet_get_queue_stats_rx(struct net_device *netdev, int idx,
 				      struct netdev_queue_stats_rx *rx)
 {
+	struct iovnet_port *port = netdev_priv(netdev);
 	struct iovnet_ring_stats s;
 
-	iovnet_queue_ring_stats(netdev_priv(netdev), idx, false, &s);
+	iovnet_queue_ring_stats(port, idx, false, &s);
 	iovnet_qstat_rx(&s, rx);
+	spin_lock_bh(&port->base_lock);
+	rx->hw_drop_overruns = port->rx_hw_drops[idx];
+	spin_unlock_bh(&port->base_lock);
+	rx->hw_drops += rx->hw_drop_overruns;
 }
 
 static void iovnet_get_queue_stats_tx(struct net_device *netdev, int idx,
@@ -194,6 +238,9 @@ static void iovnet_get_base_stats(struct net_device *netdev,
 	spin_unlock_bh(&port->base_lock);
 	iovnet_qstat_rx(&brx, rx);
 	iovnet_qstat_tx(&btx, tx);
+	rx->hw_drop_overruns =
+		iovnet_port_hw_drops(port, netdev->real_num_rx_queues);
+	rx->hw_drops += rx->hw_drop_overruns;
 }
 
 const struct netdev_stat_ops iovnet_stat_ops = {
@@ -218,7 +265,8 @@ static const char * const iovnet_queue_stat_names[] = {
  */
 unsigned int iovnet_queue_stats_count(const struct iovnet_port *port)
 {
-	return 2 * port->num_queues * ARRAY_SIZE(iovnet_queue_stat_names);
+	/* RX queues add their drop counter */
+	return (2 * ARRAY_SIZE(iovnet_queue_stat_names) + 1) * port->num_queues;
 }
 EXPORT_SYMBOL_NS_GPL(iovnet_queue_stats_count, IOVNET_NS);
 
@@ -233,10 +281,13 @@ void iovnet_queue_stats_strings(const struct iovnet_port *port, u8 **data)
 	unsigned int d, q, i;
 
 	for (d = 0; d < ARRAY_SIZE(dir); d++)
-		for (q = 0; q < port->num_queues; q++)
+		for (q = 0; q < port->num_queues; q++) {
 			for (i = 0; i < ARRAY_SIZE(iovnet_queue_stat_names); i++)
 				ethtool_sprintf(data, "%s_queue_%u_%s", dir[d], q,
 						iovnet_queue_stat_names[i]);
+			if (d == 1)
+				ethtool_sprintf(data, "rx_queue_%u_hw_drops", q);
+		}
 }
 EXPORT_SYMBOL_NS_GPL(iovnet_queue_stats_strings, IOVNET_NS);
 
@@ -255,6 +306,11 @@ void iovnet_queue_stats_values(struct iovnet_port *port, u64 **data)
 			iovnet_queue_ring_stats(port, q, d == 0, &s);
 			*(*data)++ = s.packets;
 			*(*data)++ = s.bytes;
+			if (d == 1) {
+				spin_lock_bh(&port->base_lock);
+				*(*data)++ = port->rx_hw_drops[q];
+				spin_unlock_bh(&port->base_lock);
+			}
 		}
 	}
 }

@@ -74,14 +74,14 @@ static bool iovnet_clean_tx(struct iovnet_ring *ring, int napi_budget)
 	}
 	ring->next_to_clean = ntc;
 
-	u64_stats_update_begin(&ring->syncp);
+	u64_stats_update_begin(&ring->cp_syncp);
 	ring->stats.packets += pkts;
 	ring->stats.bytes += bytes;
 	if (!netif_txq_completed_wake(iovnet_txq(ring), pkts, bytes,
 				      iovnet_ring_unused(ring),
 				      IOVNET_TX_WAKE_THRESH))
 		ring->stats.tx.wake++;
-	u64_stats_update_end(&ring->syncp);
+	u64_stats_update_end(&ring->cp_syncp);
 
 	return done;
 }
@@ -702,7 +702,7 @@ int iovnet_napi_poll(struct napi_struct *napi, int budget)
 		return budget;
 
 	if (likely(napi_complete_done(napi, work))) {
-		if (qvec->port->adaptive_itr)
+		if (READ_ONCE(qvec->port->adaptive_itr))
 			iovnet_itr_update(qvec);
 		iovnet_wr32(qvec->port, IOVNET_EIMS, qvec->eims);
 	}
@@ -721,11 +721,7 @@ irqreturn_t iovnet_qvec_irq(int irq, void *data)
 {
 	struct iovnet_qvec *qvec = data;
 
-	/*
-	 * Mask the vector here rather than trusting EIAM auto-masking, which
-	 * QEMU's model does not implement; NAPI unmasks it when done.
-	 */
-	iovnet_wr32(qvec->port, IOVNET_EIMC, qvec->eims);
+	/* EIAM has masked the vector already (iovnet_port_start()) */
 	qvec->irqs++;
 	napi_schedule_irqoff(&qvec->napi);
 	return IRQ_HANDLED;

@@ -110,7 +110,12 @@ struct iovnet_ring {
 	dma_addr_t dma;
 	unsigned int size;
 
-	struct u64_stats_sync syncp;
+	/* TX: xmit (under the queue's lock) and completion (NAPI) count at
+	 * once, so each has its own sequence: one shared by two writers
+	 * could be left odd on 32-bit SMP, and its readers spin forever.
+	 */
+	struct u64_stats_sync syncp;	/* RX; TX: xmit */
+	struct u64_stats_sync cp_syncp;	/* TX: completion */
 	struct iovnet_ring_stats stats;
 };
 
@@ -182,9 +187,12 @@ struct iovnet_port_ops {
  *	driver's default is applied again only when the count changes, so a
  *	user's XPS setting survives down/up
  * @tx_hang_checked: jiffies of the last iovnet_port_tx_hung() look
- * @base_lock: protects @base_rx and @base_tx
+ * @base_lock: protects @base_rx, @base_tx and @rx_hw_drops
  * @base_rx: RX counters of rings that no longer exist
  * @base_tx: TX counters of rings that no longer exist
+ * @rx_hw_drops: frames each RX queue dropped for want of descriptors
+ *	(RQDPC; every ring sets SRRCTL.DROP_EN), kept per queue index so they
+ *	outlive the rings
  */
 struct iovnet_port {
 	struct net_device *netdev;
@@ -212,6 +220,7 @@ struct iovnet_port {
 	spinlock_t base_lock;	/* see above */
 	struct iovnet_ring_stats base_rx;
 	struct iovnet_ring_stats base_tx;
+	u64 rx_hw_drops[IOVNET_MAX_QUEUES];
 };
 
 static inline u32 iovnet_rd32(const struct iovnet_port *port, u32 reg)
@@ -256,6 +265,7 @@ netdev_tx_t iovnet_start_xmit(struct sk_buff *skb, struct net_device *netdev);
 netdev_features_t iovnet_features_check(struct sk_buff *skb,
 					struct net_device *netdev,
 					netdev_features_t features);
+void iovnet_port_read_hw_drops(struct iovnet_port *port);
 void iovnet_get_stats64(struct net_device *netdev,
 			struct rtnl_link_stats64 *stats);
 extern const struct netdev_stat_ops iovnet_stat_ops;

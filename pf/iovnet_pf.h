@@ -176,6 +176,8 @@ enum iovnet_pf_vf_counter {
  * @throttle_reported: jiffies of the last episode reported to devlink
  * @busy: times the PF found the VF holding its buffer
  * @resets: VF_RESET handshakes and FLRs
+ * @spoof_events: times the device dropped frames the VF sent with a
+ *	source MAC or VLAN not its own (WVBR; one per interrupt, not per frame)
  * @cnt: 64-bit pool counters
  * @cnt_last: last raw value of each pool counter
  */
@@ -221,6 +223,7 @@ struct iovnet_pf_vf {
 	unsigned long throttle_reported;
 	u64 busy;
 	u64 resets;
+	u64 spoof_events;
 
 	u64 cnt[IOVNET_VF_CNT_NUM];
 	u32 cnt_last[IOVNET_VF_CNT_NUM];
@@ -230,6 +233,8 @@ struct iovnet_pf_vf {
 #define IOVNET_PF_VF_SAID_PROMISC	BIT(0)
 #define IOVNET_PF_VF_SAID_MAC		BIT(1)
 #define IOVNET_PF_VF_SAID_RSS_QUERY	BIT(2)
+/* Spoofed frames: said once per configuration the PF applies, then counted */
+#define IOVNET_PF_VF_SAID_SPOOF		BIT(3)
 
 enum iovnet_pf_state {
 	IOVNET_PF_DOWN,		/* datapath not running */
@@ -240,6 +245,7 @@ enum iovnet_pf_state {
 	IOVNET_PF_TX_TIMEOUT,	/* the stack's TX watchdog fired: the service
 				 * task reports the hang (process context)
 				 */
+	IOVNET_PF_SPOOF_EVENT,	/* DOUTSYNC: the mailbox task reads WVBR */
 	IOVNET_PF_NBITS,
 };
 
@@ -495,6 +501,7 @@ unsigned int iovnet_pf_vlan_pf_quota(const struct iovnet_pf *pf);
 bool iovnet_pf_vf_owns_mac(struct iovnet_pf *pf, const u8 *addr);
 void iovnet_pf_vf_apply(struct iovnet_pf *pf, unsigned int vf);
 void iovnet_pf_vf_flr(struct iovnet_pf *pf, unsigned int vf);
+void iovnet_pf_vf_spoofed(struct iovnet_pf *pf, u32 wvbr);
 int iovnet_pf_vf_reset_msg(struct iovnet_pf *pf, unsigned int vf,
 			   union iovnet_mbx_msg *reply);
 int iovnet_pf_vf_request(struct iovnet_pf *pf, unsigned int vf,

@@ -304,7 +304,7 @@ static void iovnet_pf_stat_values(struct iovnet_pf *pf, u64 *v)
 /* Per-VF mailbox counters: vfN_<name>, for each VF */
 static const char * const iovnet_pf_vf_stat_names[] = {
 	"mbx_msgs", "mbx_nacks", "mbx_invalid", "mbx_throttled", "mbx_busy",
-	"resets",
+	"resets", "spoof_events",
 };
 
 static void iovnet_pf_vf_stat_values(struct iovnet_pf *pf, u64 **data)
@@ -321,6 +321,7 @@ static void iovnet_pf_vf_stat_values(struct iovnet_pf *pf, u64 **data)
 		*(*data)++ = v->throttled;
 		*(*data)++ = v->busy;
 		*(*data)++ = v->resets;
+		*(*data)++ = v->spoof_events;
 	}
 	mutex_unlock(&pf->vf_lock);
 }

@@ -705,6 +705,7 @@ void iovnet_pf_update_hw_stats(struct iovnet_pf *pf)
 
 	if (iovnet_pf_offline(pf))
 		return;
+	iovnet_port_read_hw_drops(&pf->port);
 	spin_lock_bh(&pf->stats_lock);
 	s->crcerrs += pf_rd32(pf, IOVNET_CRCERRS);
 	s->algnerrc += pf_rd32(pf, IOVNET_ALGNERRC);

@@ -21,6 +21,11 @@ static irqreturn_t iovnet_pf_other_irq(int irq, void *data)
 	/* Mailbox requests and VF resets: served by the mailbox work */
 	if (icr & IOVNET_ICR_VMMB)
 		iovnet_pf_mbx_irq(pf);
+	/* Anti-spoofing dropped a VF's frames: the mailbox work reads WVBR */
+	if (icr & IOVNET_ICR_DOUTSYNC) {
+		set_bit(IOVNET_PF_SPOOF_EVENT, pf->state);
+		iovnet_pf_mbx_schedule(pf);
+	}
 
 	return IRQ_HANDLED;
 }
@@ -70,9 +75,12 @@ int iovnet_pf_irq_init(struct iovnet_pf *pf)
  */
 void iovnet_pf_irq_configure(struct iovnet_pf *pf)
 {
-	/* MSI-X mode; ICR clears on any read; EICR bits clear when sent */
+	/*
+	 * MSI-X mode; ICR clears on any read; EICR bits clear when sent; EIAM
+	 * auto-masking on
+	 */
 	pf_wr32(pf, IOVNET_GPIE, IOVNET_GPIE_MSIX_MODE | IOVNET_GPIE_NSICR |
-		IOVNET_GPIE_PBA);
+		IOVNET_GPIE_EIAME | IOVNET_GPIE_PBA);
 	pf_wr32(pf, IOVNET_IVAR_MISC,
 		FIELD_PREP(IOVNET_IVAR_MISC_OTHER,
 			   IOVNET_PF_OTHER_VECTOR | IOVNET_IVAR_VALID));

@@ -57,7 +57,8 @@ static void iovnet_pf_mbx_read(struct iovnet_pf *pf, unsigned int vf,
  * it is left alone for a while that doubles with each miss, up to
  * IOVNET_PF_MBX_MAX_BACKOFF: one that never lets go costs the PF a few
  * tries a second, not one every tick. After IOVNET_PF_MBX_MAX_HOLD the PF
- * also breaks the VF's lock (RVFU), once per IOVNET_PF_MBX_MAX_HOLD.
+ * breaks the VF's lock and takes the buffer in the same write (RVFU with
+ * PFU), once per IOVNET_PF_MBX_MAX_HOLD.
  */
 static bool iovnet_pf_mbx_claim(struct iovnet_pf *pf, unsigned int vf)
 {
@@ -77,8 +78,13 @@ static bool iovnet_pf_mbx_claim(struct iovnet_pf *pf, unsigned int vf)
 		dev_warn_ratelimited(&pf->pdev->dev,
 				     "VF %u: holds the mailbox, breaking its lock\n",
 				     vf);
-		pf_wr32(pf, IOVNET_PF_MBX(vf), IOVNET_PF_MBX_RVFU);
+		pf_wr32(pf, IOVNET_PF_MBX(vf),
+			IOVNET_PF_MBX_RVFU | IOVNET_PF_MBX_PFU);
 		v->busy_since = now;
+		if (pf_rd32(pf, IOVNET_PF_MBX(vf)) & IOVNET_PF_MBX_PFU) {
+			v->lock_fails = 0;
+			return true;
+		}
 	}
 	return false;
 }
@@ -383,6 +389,9 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 	u32 icr;
 
 	mutex_lock(&pf->vf_lock);
+	/* Read (and so clear) WVBR even if the VFs went meanwhile */
+	if (test_and_clear_bit(IOVNET_PF_SPOOF_EVENT, pf->state))
+		iovnet_pf_vf_spoofed(pf, pf_rd32(pf, IOVNET_PF_WVBR));
 	if (!pf->num_vfs)
 		goto out;
 

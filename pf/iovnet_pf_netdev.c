@@ -269,7 +269,7 @@ static void iovnet_pf_get_stats64(struct net_device *netdev,
 	stats->rx_crc_errors = hw->crcerrs;
 	stats->rx_frame_errors = hw->algnerrc;
 	stats->rx_length_errors = hw->ruc + hw->roc + hw->rlec;
-	stats->rx_missed_errors = hw->mpc;
+	stats->rx_missed_errors += hw->mpc;
 	stats->rx_errors += hw->crcerrs + hw->algnerrc + hw->rxerrc +
 			    hw->ruc + hw->roc + hw->rlec;
 	stats->tx_aborted_errors = hw->ecol;

@@ -307,8 +307,9 @@ static int iovnet_pf_switch_mode(struct iovnet_pf *pf, unsigned int num_vfs)
 
 	/*
 	 * The pools move: no queue may keep an interrupt route from the old
-	 * layout. A VF's VTIVAR only ORs its entries into these registers
-	 * (QEMU: igb_core.c:2597-2624), so stale bits would misroute it.
+	 * layout. QEMU's igb up to 10.0 ORs a VF's VTIVAR into these
+	 * registers rather than replacing them (tools/qemu/patches 0006), so
+	 * there stale bits would misroute a VF's queues.
 	 */
 	for (vf = 0; vf < IOVNET_POOLS; vf++)
 		pf_wr32(pf, IOVNET_IVAR(vf), 0);

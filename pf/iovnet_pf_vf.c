@@ -66,6 +66,35 @@ void iovnet_pf_vf_warn(struct iovnet_pf *pf, unsigned int vf,
 	va_end(args);
 }
 
+/**
+ * iovnet_pf_vf_spoofed() - count and report the VFs anti-spoofing stopped
+ * @pf: the PF, under @pf->vf_lock
+ * @wvbr: WVBR as read (read to clear): bit n for a VF n frame with a
+ *	foreign source MAC, bit n + 8 for one on a VLAN VF n is not in
+ */
+void iovnet_pf_vf_spoofed(struct iovnet_pf *pf, u32 wvbr)
+{
+	unsigned int vf;
+
+	/* All ones: the read went nowhere (device gone or in error), no news */
+	if (wvbr == U32_MAX)
+		return;
+	for (vf = 0; vf < pf->num_vfs; vf++) {
+		bool mac = wvbr & IOVNET_WVBR_MAC_SPOOF(vf);
+		bool vlan = wvbr & IOVNET_WVBR_VLAN_SPOOF(vf);
+
+		if (!mac && !vlan)
+			continue;
+		pf->vfs[vf].spoof_events++;
+		if (pf->vfs[vf].said & IOVNET_PF_VF_SAID_SPOOF)
+			continue;
+		pf->vfs[vf].said |= IOVNET_PF_VF_SAID_SPOOF;
+		iovnet_pf_vf_warn(pf, vf, "frames with a spoofed %s dropped (vf%u_spoof_events)\n",
+				  mac && vlan ? "source MAC and VLAN" :
+				  mac ? "source MAC" : "VLAN", vf);
+	}
+}
+
 /* VLAN filters per VF that the device can always honour, whatever others do */
 static unsigned int iovnet_pf_vf_vlan_share(const struct iovnet_pf *pf)
 {
@@ -233,6 +262,8 @@ void iovnet_pf_vf_apply(struct iovnet_pf *pf, unsigned int vf)
 	struct iovnet_pf_vf *v = &pf->vfs[vf];
 	u32 vmolr, ivar;
 
+	/* A new configuration: a spoofed frame is news again */
+	v->said &= ~IOVNET_PF_VF_SAID_SPOOF;
 	if (is_valid_ether_addr(v->mac))
 		iovnet_pf_set_rar_pool(pf, IOVNET_PF_RAR_VF_FIRST + vf, v->mac,
 				       vf);
@@ -271,10 +302,12 @@ void iovnet_pf_vf_apply(struct iovnet_pf *pf, unsigned int vf)
 	}
 
 	/*
-	 * Queue n + 8's causes sit in IVAR(n) bytes 2/3. The datasheet has the
-	 * VF route them through its VTIVAR, but QEMU's model ignores those
-	 * bytes (igb_core.c:2621), so the PF points them at the VF's vector 1,
-	 * which is where our VF driver serves its second queue pair.
+	 * Queue n + 8's causes sit in IVAR(n) bytes 2/3, which the VF routes
+	 * through its VTIVAR when its queues start; that write replaces what
+	 * is set here. Pre-routing them to the VF's vector 1, where iovnet_vf
+	 * serves its second queue pair, is kept for QEMU's igb up to 10.0,
+	 * which ignores those VTIVAR bytes (tools/qemu/patches 0006): there a
+	 * VF's second queue would otherwise never interrupt.
 	 */
 	ivar = pf_rd32(pf, IOVNET_IVAR(vf)) & 0xffff;
 	if (v->rss) {

@@ -22,10 +22,13 @@
 #define IOVNET_VF_NUM_VECTORS	3
 
 /*
- * The service task also polls the mailbox: QEMU's model never routes the
- * mailbox cause to our vector (docs: "QEMU model limits").
+ * The service task's period: statistics, link and TX hang checks. Until
+ * the first mailbox interrupt arrives it also polls the mailbox, faster:
+ * QEMU's igb up to 10.0 raises a VF's mailbox cause on the wrong vector
+ * (README, "The lab's QEMU"), so there it never does.
  */
-#define IOVNET_VF_SERVICE_PERIOD	(HZ / 2)
+#define IOVNET_VF_SERVICE_PERIOD	(2 * HZ)
+#define IOVNET_VF_MBX_POLL_PERIOD	(HZ / 2)
 /* Recovery retries back off up to this while the PF is away */
 #define IOVNET_VF_RETRY_MIN		(HZ / 4)
 #define IOVNET_VF_RETRY_MAX		(2 * HZ)
@@ -134,6 +137,9 @@ struct iovnet_vf_recovery {
  * @want_mac: the MAC address the handshake registers without @admin_mac
  * @want_mtu: the MTU the handshake asks frames for
  * @req_queues: queue pairs asked for with ethtool -L
+ * @granted_queues: queue pairs the last SET_RSS left us; the handshake
+ *	runs without RTNL, so port.num_queues (which sizes ethtool -S under
+ *	RTNL) takes it only where RTNL is held
  * @vtivar: VTIVAR as programmed (the register is write-mostly)
  * @active_vlans: VLAN IDs the stack added, restored after a reset
  * @sent_vlans: VLAN IDs the PF filters for us (rx_mode_task removes the
@@ -193,6 +199,7 @@ struct iovnet_vf {
 	unsigned int want_mtu;
 
 	unsigned int req_queues;
+	unsigned int granted_queues;
 	u32 vtivar;
 	unsigned long active_vlans[BITS_TO_LONGS(VLAN_N_VID)];
 	unsigned long sent_vlans[BITS_TO_LONGS(VLAN_N_VID)];

@@ -51,6 +51,7 @@ void iovnet_vf_update_hw_stats(struct iovnet_vf *vf)
 	/* A PF reset zeroes them: wait for the rebase after the handshake */
 	if (!READ_ONCE(vf->cts))
 		return;
+	iovnet_port_read_hw_drops(&vf->port);
 	spin_lock_bh(&vf->stats_lock);
 	for (i = 0; i < ARRAY_SIZE(iovnet_vf_hw_regs); i++) {
 		v = vf_rd32(vf, iovnet_vf_hw_regs[i]);
@@ -146,7 +147,16 @@ static void iovnet_vf_service_task(struct work_struct *work)
 {
 	struct iovnet_vf *vf = container_of(to_delayed_work(work),
 					    struct iovnet_vf, service_task);
-	unsigned long next = IOVNET_VF_SERVICE_PERIOD;
+	unsigned long next = READ_ONCE(vf->mbx_irqs) ?
+			     IOVNET_VF_SERVICE_PERIOD : IOVNET_VF_MBX_POLL_PERIOD;
+
+	/*
+	 * Queued by an interrupt or a request that tested REMOVING just
+	 * before remove set it, after remove's cancel: the devlink reporter
+	 * and the netdev may be going.
+	 */
+	if (test_bit(IOVNET_VF_REMOVING, vf->state))
+		return;
 
 	iovnet_vf_mbx_poll(vf);
 	iovnet_vf_update_hw_stats(vf);
@@ -256,14 +266,16 @@ static void iovnet_vf_quiesce(struct iovnet_vf *vf)
 	cancel_work_sync(&vf->rx_mode_task);
 	iovnet_vf_irq_disable(vf);
 	/*
-	 * Hand the next driver cleared interrupt routes: QEMU's model keeps
-	 * VTIVAR across a VF reset and ORs every write into the PF's IVAR
-	 * (igb_core.c:2597-2624), so a driver that read-modify-writes it,
-	 * as igbvf does, would inherit our vectors and mix them with its own.
+	 * Hand the next driver cleared interrupt routes and auto-masks: QEMU's
+	 * model keeps VTIVAR and VTEIAM across a VF reset, so a driver that
+	 * read-modify-writes VTIVAR, as igbvf does, would inherit our vectors
+	 * (and, up to QEMU 10.0, which ORs every write into the PF's IVAR, mix
+	 * them with its own).
 	 */
 	vf->vtivar = 0;
 	vf_wr32(vf, IOVNET_VF_IVAR, 0);
 	vf_wr32(vf, IOVNET_VF_IVAR_MISC, 0);
+	vf_wr32(vf, IOVNET_EIAM, 0);
 	/* The reset also tells the PF we are gone (it sees a VF reset) */
 	WRITE_ONCE(vf->cts, false);
 	vf_wr32(vf, IOVNET_CTRL, IOVNET_CTRL_RST);
@@ -280,6 +292,8 @@ static void iovnet_vf_remove(struct pci_dev *pdev)
 	unregister_netdev(vf->netdev);
 	iovnet_vf_quiesce(vf);
 	iovnet_vf_irq_fini(vf);
+	/* A late queueing (see the service task's REMOVING test) is gone too */
+	cancel_delayed_work_sync(&vf->service_task);
 	mutex_destroy(&vf->mbx_lock);
 	iovnet_pci_netdev_free(pdev, vf->netdev, vf->hw);
 }

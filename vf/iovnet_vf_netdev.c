@@ -416,7 +416,7 @@ static int iovnet_vf_config_rss(struct iovnet_vf *vf)
 			return err;
 		}
 	}
-	vf->port.num_queues = want;
+	vf->granted_queues = want;
 	return 0;
 }
 
@@ -517,8 +517,10 @@ int iovnet_vf_set_queues(struct iovnet_vf *vf, unsigned int count)
 	if (vf->cts)
 		err = iovnet_vf_config_rss(vf);
 	else
-		vf->port.num_queues = min_t(unsigned int, count,
-					    vf->port.max_queues);
+		vf->granted_queues = min_t(unsigned int, count,
+					   vf->port.max_queues);
+	if (!err)
+		vf->port.num_queues = vf->granted_queues;
 	if (running && !err)
 		err = iovnet_vf_datapath_up(vf);
 	if (err)
@@ -712,8 +714,10 @@ int iovnet_vf_probe_handshake(struct iovnet_vf *vf)
 	iovnet_vf_snapshot(vf);
 	err = iovnet_vf_handshake(vf);
 	mutex_unlock(&vf->mbx_lock);
-	if (!err)
+	if (!err) {
+		vf->port.num_queues = vf->granted_queues;
 		iovnet_vf_handshake_apply(vf);
+	}
 	return err;
 }
 
@@ -772,6 +776,9 @@ void iovnet_vf_recover(struct iovnet_vf *vf)
 	iovnet_vf_lock_both(vf);
 	clear_bit(IOVNET_VF_RECOVERING, vf->state);
 	learnt = !err;
+	/* With RTNL again: ethtool -S sizes its buffer by it */
+	if (learnt)
+		vf->port.num_queues = vf->granted_queues;
 	if (!err && test_bit(IOVNET_VF_RESYNC, vf->state)) {
 		/* The stack changed a setting meanwhile: once more with it */
 		set_bit(IOVNET_VF_RESET_REQUESTED, vf->state);
@@ -1026,6 +1033,7 @@ void iovnet_vf_netdev_setup(struct iovnet_vf *vf)
 	/* One queue pair until the PF says it spreads RX over two */
 	vf->port.max_queues = 1;
 	vf->port.num_queues = 1;
+	vf->granted_queues = 1;
 	/*
 	 * Only the VLANs the stack asked for keep their tag on receive: under
 	 * a port VLAN the PF strips the tag, the device still reports it, and

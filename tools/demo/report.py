@@ -133,7 +133,7 @@ def chart(doc, path):
     a1.bar_label(bars, fmt="%.0f")
     a1.set_title("iperf3 TCP to the link partner")
     a1.set_ylabel("Mbit/s")
-    lab = str(doc["facts"].get("mode", "")).startswith("lab")
+    lab = str(doc["facts"].get("enforced", "0")) != "1"
     for n, b in zip(names, bars):
         r = ten[n].get("max_tx_rate")
         if r:
@@ -200,10 +200,15 @@ def report(results, outdir, extra):
           "- recovery bound: %s; wire flap: %s" % (secs(facts.get("recover_bound_ms")),
                                                    facts.get("wire_flap", "?")),
           "", md_table(rows), ""]
-    if facts.get("mode", "").startswith("lab"):
-        md += ["QEMU's igb model stores but does not enforce `max_tx_rate` (no rate "
-               "limiter) or spoofchk (anti-spoof bits are not checked); the table "
-               "shows the administrative values.", ""]
+    if str(facts.get("enforced", "0")) != "1":
+        md += ["Debian's QEMU igb model stores but does not enforce `max_tx_rate` "
+               "(no rate limiter) or spoofchk (anti-spoof bits are not checked); "
+               "the table shows the administrative values. The lab's patched QEMU "
+               "(tools/qemu) enforces both.", ""]
+    else:
+        md += ["The device enforces `max_tx_rate` and spoofchk: t3's measured "
+               "rate is held under its limit (a VF's limit is split over its two "
+               "TX queues, so one TCP stream gets half of it).", ""]
     md += ["## Expectations", ""]
     step = None
     for c in doc["checks"]:

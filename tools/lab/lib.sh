@@ -57,6 +57,21 @@ lab_probe_accel() {
 	echo "$out"
 }
 
+# lab_report_trace BAD: the first report's RIP and stack frames, from the
+# log the first line of BAD (lab_scan_log's output) names. CI keeps only
+# what the run printed, not build/lab: without these lines a crash there
+# cannot be told from another.
+lab_report_trace() {
+	local first=${1%%$'\n'*} f n
+	f=${first%%:*}
+	n=${first#*:}
+	n=${n%%:*}
+	[ -f "$f" ] && [ "$n" -gt 0 ] 2>/dev/null || return 0
+	sed -n "$n,$((n + 80))p" "$f" |
+		grep -m 40 -E 'RIP: |Call Trace|<(IRQ|TASK)>|\+0x[0-9a-f]+/0x[0-9a-f]+' |
+		sed 's/^/lab:   trace: /'
+}
+
 # Report kernel log lines that mean the kernel is unhappy.  Prints them as
 # FILE:LINE: TEXT and returns 1 if there is any.
 LAB_BAD_LOG='Oops|BUG:|WARNING:|-+\[ cut here \]-+|Call Trace:|Kernel panic|'\

@@ -353,6 +353,20 @@ mta_bit() {	# MAC: prints 0 or 1
 # logged since the mark (prints the first such lines otherwise)
 dmesg_mark() { DMESG_MARK=$(dmesg | wc -l); }
 
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# The initramfs of a nested guest (nested/init): busybox, iovnet_lib.ko
+# and iovnet_vf.ko from MODDIR; written to WORK/initramfs.cpio
+nested_initramfs() {	# MODDIR WORK
+	mkdir -p "$2/root/bin" &&
+	cp /bin/busybox "$2/root/bin/busybox" &&
+	strip --strip-debug -o "$2/root/iovnet_lib.ko" "$1/iovnet_lib.ko" &&
+	strip --strip-debug -o "$2/root/iovnet_vf.ko" "$1/iovnet_vf.ko" &&
+	cp "$IOVNET_TOP/tools/selftests/nested/init" "$2/root/init" &&
+	(cd "$2/root" && find . | cpio -o -H newc --quiet > "$2/initramfs.cpio") &&
+	[ -s "$2/initramfs.cpio" ]
+}
+
 dmesg_clean() {
 	local bad
 	bad=$(dmesg | tail -n +$((DMESG_MARK + 1)) |

@@ -747,13 +747,15 @@ static int do_flood(struct vf *vf, int argc, char **argv)
 
 /*
  * A VF that keeps its buffer: take it, take it back every millisecond for
- * SECONDS (counting the times it was found taken away), release it, and
- * time the message the PF held back meanwhile, if any (2 s at most).
+ * SECONDS (counting the times it was found taken away, and whether the PF
+ * put a message in it meanwhile: sts_in_hold), release it, and time the
+ * message the PF held back, if any (2 s at most).
  */
 static int do_hold(struct vf *vf, int argc, char **argv)
 {
 	uint64_t t0, end, held_ms, lost = 0;
 	uint32_t msg[IOVNET_MBX_WORDS];
+	int sts_in_hold;
 	long secs;
 
 	if (argc != 1)
@@ -778,10 +780,13 @@ static int do_hold(struct vf *vf, int argc, char **argv)
 		wr32(vf, IOVNET_VF_MBX, IOVNET_VF_MBX_VFU);
 	}
 	held_ms = (now_ns() - t0) / 1000000;
+	/* mbx_status() keeps PFSTS for mbx_wait() below */
+	sts_in_hold = !!(vf->sticky & IOVNET_VF_MBX_PFSTS);
 	mbx_unlock(vf);
 
 	t0 = now_ns();
-	printf("hold: held_ms=%" PRIu64 " lost=%" PRIu64, held_ms, lost);
+	printf("hold: held_ms=%" PRIu64 " lost=%" PRIu64 " sts_in_hold=%d",
+	       held_ms, lost, sts_in_hold);
 	if (mbx_wait(vf, IOVNET_VF_MBX_PFSTS, t0 + REPLY_TIMEOUT_NS, false) &&
 	    mbx_take_reply(vf, msg))
 		printf(" then=0x%08x after_ms=%" PRIu64 "\n", msg[0],

@@ -71,7 +71,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 T0=$(now_ms)
 
 ktap_header 12
@@ -95,18 +94,8 @@ ktap_info "VF 0: $BDF, IOMMU group $GROUP:" \
 # vfio-pci takes the VF (and only it: a group shared with the PF is not viable)
 check "VF bound to vfio-pci, alone in IOMMU group $GROUP (/dev/vfio/$GROUP)" vf_bind_vfio "$BDF"
 
-# The nested guest's initramfs: busybox, iovnet_lib.ko, iovnet_vf.ko and
-# our init
-build_initramfs() {
-	mkdir -p "$WORK/root/bin" &&
-	cp /bin/busybox "$WORK/root/bin/busybox" &&
-	strip --strip-debug -o "$WORK/root/iovnet_lib.ko" "$GUEST_MODDIR/iovnet_lib.ko" &&
-	strip --strip-debug -o "$WORK/root/iovnet_vf.ko" "$GUEST_MODDIR/iovnet_vf.ko" &&
-	cp "$IOVNET_TOP/tools/selftests/nested/init" "$WORK/root/init" &&
-	(cd "$WORK/root" && find . | cpio -o -H newc --quiet > "$WORK/initramfs.cpio") &&
-	[ -s "$WORK/initramfs.cpio" ]
-}
-check "initramfs built (busybox, iovnet_lib.ko, iovnet_vf.ko, init)" build_initramfs
+check "initramfs built (busybox, iovnet_lib.ko, iovnet_vf.ko, init)" \
+	nested_initramfs "$GUEST_MODDIR" "$WORK"
 ktap_info "initramfs: $(( $(stat -c %s "$WORK/initramfs.cpio") / 1024 )) KiB"
 
 rm -f "$SAVE"

@@ -15,7 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ktap_header 30
+ktap_header 31
 
 log0=$(dmesg | wc -l)
 pf_load && pf_up && wait_ping 10 >/dev/null || ktap_info "PF did not come up"
@@ -103,6 +103,31 @@ ethtool -C "$PF_IF" adaptive-rx on && ethtool -X "$PF_IF" equal 1 ||
 	ktap_info "adaptive-rx on / -X equal 1 failed"
 check "adaptive: 50 pings/s run queue 0 unthrottled (EITR 0)" sparse_unthrottled
 check "adaptive: a TCP stream hands queue 0 back to DIM (EITR > 0)" bulk_throttled
+# Turning adaptive off while DIM is busy: a poll or a DIM work that read
+# the old setting must not write its interval over the fixed one
+# afterwards (nothing would correct it). 30 us is none of DIM's values.
+adaptive_off_sticks() {
+	local pid i j v bad=
+	iperf_to_peer 40 -R >/dev/null &
+	pid=$!
+	for ((i = 0; i < 25; i++)); do
+		ethtool -C "$PF_IF" adaptive-rx on || { bad="adaptive-rx on failed"; break; }
+		wait_for 5 eval '[ "$(eitr_q0)" != 30 ]' >/dev/null
+		ethtool -C "$PF_IF" adaptive-rx off rx-usecs 30 || { bad="adaptive-rx off failed"; break; }
+		for ((j = 0; j < 8; j++)); do
+			v=$(eitr_q0)
+			[ "$v" = 30 ] || { bad="switch $((i + 1)), read $((j + 1)): EITR $v us, not 30"; break; }
+		done
+		[ -z "$bad" ] || break
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	ktap_info "adaptive on/off under a TCP stream, $i switches: ${bad:-EITR 30 us after each}"
+	[ -z "$bad" ] && ethtool -c "$PF_IF" | grep -Eq '^Adaptive RX: +off' && traffic_ok
+}
+check "adaptive off under a TCP stream: EITR keeps the fixed 30 us after each of 25 switches" \
+	adaptive_off_sticks
+ethtool -C "$PF_IF" adaptive-rx on
 ethtool -X "$PF_IF" default
 
 # --- rx-copybreak ---------------------------------------------------------------

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/tools/netlib.sh"
 trap netlib_cleanup EXIT
 
-ktap_header 15
+ktap_header 16
 
 pf_load && pf_up && wait_ping 10 >/dev/null || ktap_info "PF did not come up"
 traffic_ok() { wait_ping 10 >/dev/null && ping_peer 20; }
@@ -148,6 +148,40 @@ check "no counter goes backwards across ethtool -L combined 1" \
 	forward ethtool -L "$PF_IF" combined 1
 check "no counter goes backwards across ethtool -L combined ${max:-2}" \
 	forward ethtool -L "$PF_IF" combined "${max:-2}"
+
+# --- readers without RTNL while the rings are rebuilt -------------------------
+# sysfs statistics and the service task reach the rings through the queue
+# vectors under base_lock only, not RTNL: a vector they can see must have
+# both its rings (a vector published before its RX ring existed was a NULL
+# dereference in session 18's CI). 4096-descriptor RX rings make each
+# rebuild long; builtin reads make the reader fast.
+stats_reader() {	# STOPFILE
+	local f=/sys/class/net/$PF_IF/statistics/rx_missed_errors n=0 v
+	while [ ! -e "$1" ]; do
+		read -r v <"$f" && n=$((n + 1))
+	done
+	echo "$n" >"$1.reads"
+}
+rebuilds_under_readers() {
+	local stop=$SCRATCH/reader.stop i reads ok=1
+	rm -f "$stop" "$stop.reads"
+	ethtool -G "$PF_IF" rx 4096 tx 4096 || return 1
+	stats_reader "$stop" &
+	stats_reader "$stop" &
+	for ((i = 0; i < 6; i++)); do
+		ip link set "$PF_IF" down && ip link set "$PF_IF" up || ok=0
+	done
+	ethtool -G "$PF_IF" rx 256 tx 256 || ok=0
+	ethtool -G "$PF_IF" rx 4096 tx 4096 || ok=0
+	touch "$stop"
+	wait
+	reads=$(cat "$stop.reads" 2>/dev/null)
+	ethtool -G "$PF_IF" rx 512 tx 512 || ok=0
+	ktap_info "6 down/up and 2 ring resizes at 4096 descriptors under a sysfs statistics reader: its last reader made ${reads:-no} reads"
+	[ "$ok" = 1 ] && [ "${reads:-0}" -gt 0 ] && traffic_ok
+}
+check "statistics read without RTNL while the rings are rebuilt (down/up, ethtool -G)" \
+	rebuilds_under_readers
 
 zero=
 for k in tx_timeouts tx_dropped rx_alloc_fail rx_frame_errors rx_csum_bad; do

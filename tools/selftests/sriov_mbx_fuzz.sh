@@ -140,7 +140,7 @@ smf_send() {	# WORDS...: one message; prints the client's output
 }
 
 # ---------------------------------------------------------------------------
-ktap_header 48
+ktap_header 49
 
 check "mbx_client builds without a warning (gcc -Wall -Wextra -O2)" mbx_client_build "$MBX"
 
@@ -383,10 +383,20 @@ backed_off() {
 	[ "$d" -ge 1 ] && [ "$d" -le $(( 10 * HOLD_SECS )) ]
 }
 check "hold: the PF found VF 0 holding its buffer and backed off ($(( 10 * HOLD_SECS )) tries at most)" backed_off
-# In QEMU's model RVFU clears the VF's VFU (the client sees it gone) but
-# not the PF's copy, so the PF still waits for the release (README)
+# The client sees the lock gone unless the PF broke it, wrote and let go
+# between the client's look and its retaking (a vCPU held up in between):
+# a PF message in the buffer during the hold shows the break as well
 check "hold: the PF broke VF 0's lock (RVFU) while it was held" \
-	test "$(smf_field "$hold" lost)" -ge 1
+	eval '[ "$(smf_field "$hold" lost)" -ge 1 ] || [ "$(smf_field "$hold" sts_in_hold)" = 1 ]'
+# RVFU with PFU takes the buffer from the VF; Debian's QEMU clears only
+# the VF's view of the lock, so there the PF waits for the release
+if [ "${LAB_QEMU:-}" = distro ]; then
+	ktap_result skip "hold: the PF took the buffer back and delivered while VF 0 held on" \
+		"Debian's QEMU: RVFU leaves the PF's copy of VFU set"
+else
+	check "hold: the PF took the buffer back and delivered while VF 0 held on" \
+		test "$(smf_field "$hold" sts_in_hold)" = 1
+fi
 delivered() {	# word 0's message ID is PF_CONTROL (0x0100)
 	local w
 	w=$(sed -n 's/.* then=\(0x[0-9a-f]*\).*/\1/p' <<<"$hold")

@@ -248,8 +248,13 @@ warns=$(pf_log_all_count err,warn) infos=$(pf_log_all_count info,notice)
 ktap_info "iovnet_pf log during the session: $((warns - PF_LOG_MARK_WARN)) warn/err lines, $((infos - PF_LOG_MARK_INFO)) info lines:"
 dmesg -l err,warn,info,notice | grep -F "$(pf_dev_re)" | tail -n +$((PF_LOG_MARK_INFO + PF_LOG_MARK_WARN + 1)) |
 	while IFS= read -r l; do ktap_info "  $l"; done
-check "PF log: at most $PF_WARN_MAX warn-level lines in the session ($((warns - PF_LOG_MARK_WARN)))" \
-	test $((warns - PF_LOG_MARK_WARN)) -le "$PF_WARN_MAX"
+# After each live MAC change the PMD keeps sending with the old MAC until
+# it restarts its port: the device drops those frames (anti-spoofing), and
+# the PF says so once per change; everything else stays quiet
+spoofs=$(dmesg -l err,warn | grep -F "$(pf_dev_re)" | tail -n +$((PF_LOG_MARK_WARN + 1)) |
+	grep -c 'frames with a spoofed source MAC dropped')
+check "PF log: at most $PF_WARN_MAX warn-level lines in the session besides $spoofs spoof lines ($((warns - PF_LOG_MARK_WARN)))" \
+	test $((warns - PF_LOG_MARK_WARN - spoofs)) -le "$PF_WARN_MAX" -a "$spoofs" -le 2
 
 # Hand-back: the VF to iovnet_vf, with the current admin MAC, to the partner
 iovnet_insmod "$VF_KO"

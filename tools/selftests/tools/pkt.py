@@ -14,6 +14,15 @@
 #       COUNT UDP datagrams or TCP SYNs through a raw socket with a correct
 #       or a deliberately corrupted L4 checksum (the kernel builds the IP
 #       header, the L4 header is ours).
+#   pkt.py l2send IFACE SRC_MAC VLAN COUNT TAG
+#       COUNT broadcast frames of EtherType 0x88b5 (local experimental)
+#       from IFACE through a packet socket, source address SRC_MAC as
+#       given (forged or not), tagged with 802.1Q VLAN unless VLAN is 0;
+#       the payload carries TAG.
+#   pkt.py l2count IFACE TAG SECONDS [READY [ALL]]
+#       count the frames with payload TAG that IFACE receives in SECONDS,
+#       tagged or not; prints the count.  Creates file READY once it
+#       listens; stops early once it has seen ALL different frames.
 #
 # DST is an IPv4 or IPv6 address.  Prints what it sent; exit 0 if it all went.
 
@@ -135,7 +144,61 @@ def cmd_csum(proto, quality, dst, port, count):
     return 0
 
 
+ETH_P_ALL = 0x0003
+ETH_P_LOCAL_EXP = 0x88b5
+
+
+def l2_marker(tag):
+    return b'iovnet-l2-' + tag.encode() + b'-'
+
+
+def cmd_l2send(iface, src_mac, vlan, count, tag):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((iface, 0))
+    src = bytes.fromhex(src_mac.replace(':', ''))
+    hdr = b'\xff' * 6 + src
+    if vlan:
+        hdr += struct.pack('!HH', 0x8100, vlan)
+    hdr += struct.pack('!H', ETH_P_LOCAL_EXP)
+    for i in range(count):
+        s.send(hdr + l2_marker(tag) + b'%06d' % i + b'z' * 40)
+    print('sent %d frames from %s as %s%s' %
+          (count, iface, src_mac, ' on VLAN %d' % vlan if vlan else ''))
+    return 0
+
+
+def cmd_l2count(iface, tag, seconds, ready=None, want=0):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                      socket.htons(ETH_P_ALL))
+    s.bind((iface, 0))
+    if ready:
+        open(ready, 'w').close()
+    marker = l2_marker(tag)
+    seen = set()
+    end = time.monotonic() + seconds
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            break
+        if not select.select([s], [], [], left)[0]:
+            continue
+        frame = s.recv(2048)
+        at = frame.find(marker)
+        if at >= 0:
+            seen.add(frame[at + len(marker):at + len(marker) + 6])
+            if want and len(seen) >= want:
+                break
+    print(len(seen))
+    return 0
+
+
 def main(argv):
+    if len(argv) == 6 and argv[0] == 'l2send':
+        return cmd_l2send(argv[1], argv[2], int(argv[3]), int(argv[4]),
+                          argv[5])
+    if len(argv) in (4, 5, 6) and argv[0] == 'l2count':
+        return cmd_l2count(argv[1], argv[2], float(argv[3]), *argv[4:5],
+                           *(int(a) for a in argv[5:6]))
     if len(argv) >= 4 and argv[0] == 'flows':
         return cmd_flows(argv[1], int(argv[2]), int(argv[3]),
                          *(int(a) for a in argv[4:5]))
