@@ -114,20 +114,43 @@ rx_spread() {
 	[ "${bytes:-0}" -gt 100000 ] || return 1
 	echo "$(( $(rxq 0) - r0 )) $(( $(rxq 1) - r1 ))"
 }
+# Interrupts of VF 0's queue vectors, "TxRx-0 TxRx-1" ("0 0" if none)
+vf_irqs() {
+	local q n out=
+	for q in 0 1; do
+		n=$(awk -v name="$VF0-TxRx-$q" '$NF == name {
+			for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s + 0 }' \
+			/proc/interrupts)
+		out="$out${n:-0} "
+	done
+	echo "${out% }"
+}
+# Why a spread failed: what the PF programmed (RXCSUM, MRQC, IVAR0,
+# VMOLR of VF 0's pool) and whether VF 0's second vector ran
+rss_diag() {	# IRQS_BEFORE
+	ktap_info "PF RXCSUM $(pf_reg_word 5) MRQC $(pf_reg_word 7) IVAR0 $(pf_reg_word 14) VMOLR0 $(pf_reg_word 30)"
+	ktap_info "VF 0 queue interrupts before: $1, after: $(vf_irqs); rx_alloc_fail $(vf_estat rx_alloc_fail)"
+	ktap_info "PF on VF 0: $(ethtool -S "$PF_IF" | grep -E '^ *vf0_' | tr -s ' \n' ' ')"
+}
 if [ "${LAB_QEMU:-}" = distro ]; then
 	ktap_result skip "16 TCP flows partner -> VF 0 spread over both RX queues" \
 		"Debian's QEMU: no RSS in VMDq mode"
 	ktap_result skip "one queue pair: 16 flows all on RX queue 0" \
 		"Debian's QEMU: no RSS in VMDq mode"
 else
+	irq0=$(vf_irqs)
 	read -r rq0 rq1 <<<"$(rx_spread)"
 	ktap_info "RX packets per queue, 16 flows partner -> VF 0: q0 +${rq0:-?}, q1 +${rq1:-?}"
 	# Each queue at least 5%: with 16 flows hashed over an even table,
 	# one queue empty has odds of 2 in 65536
+	spread=no
+	[ "${rq0:-0}" -gt 0 ] && [ "${rq1:-0}" -gt 0 ] &&
+		[ "$(( ${rq0:-0} * 20 ))" -ge "$(( ${rq0:-0} + ${rq1:-0} ))" ] &&
+		[ "$(( ${rq1:-0} * 20 ))" -ge "$(( ${rq0:-0} + ${rq1:-0} ))" ] &&
+		spread=yes
+	[ "$spread" = yes ] || rss_diag "$irq0"
 	check "16 TCP flows partner -> VF 0 spread over both RX queues" \
-		test "${rq0:-0}" -gt 0 -a "${rq1:-0}" -gt 0 -a \
-		"$(( ${rq0:-0} * 20 ))" -ge "$(( ${rq0:-0} + ${rq1:-0} ))" -a \
-		"$(( ${rq1:-0} * 20 ))" -ge "$(( ${rq0:-0} + ${rq1:-0} ))"
+		test "$spread" = yes
 fi
 tns t0 ethtool -L "$VF0" combined 1
 check "ethtool -L combined 1" test "$(combined)" = "2 1"
