@@ -15,7 +15,7 @@
  *        mbx_client BDF flood SECONDS [W0 [W1..W15]]
  *        mbx_client BDF hold SECONDS
  *        mbx_client BDF rstloop N [SECONDS]
- *        mbx_client BDF rtt N
+ *        mbx_client BDF rtt N [noreset]
  *
  * Build: gcc -Wall -Wextra -O2 -Iinclude -I../../common -o mbx_client mbx_client.c
  * (include/ lets the protocol header of common/ compile in userspace)
@@ -838,10 +838,12 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /*
- * Mailbox round trips: the reset handshake (VF_RESET), then N GET_LINK
- * requests one after the other, each timed from the first lock attempt to
- * the reply taken. Prints the counts and the 50th/99th percentile and the
- * largest round trip in microseconds (timeouts count as 2 s).
+ * Mailbox round trips: the reset handshake (VF_RESET; "noreset" keeps the
+ * handshake in force and what it negotiated), then N GET_LINK requests one
+ * after the other, each timed from the first lock attempt to the reply
+ * taken. Prints the counts, the PF_CONTROL messages met on the way, and
+ * the 50th/99th percentile and the largest round trip in microseconds
+ * (timeouts count as 2 s).
  */
 static int do_rtt(struct vf *vf, int argc, char **argv)
 {
@@ -851,7 +853,7 @@ static int do_rtt(struct vf *vf, int argc, char **argv)
 	enum result r;
 	char *e;
 
-	if (argc != 1)
+	if (argc != 1 && (argc != 2 || strcmp(argv[1], "noreset")))
 		return 1;
 	errno = 0;
 	n = strtoull(argv[0], &e, 0);
@@ -861,8 +863,10 @@ static int do_rtt(struct vf *vf, int argc, char **argv)
 	if (!us)
 		return 2;
 
-	r = mbx_exchange(vf, msg, reply);
-	printf("rtt: initial VF_RESET %s\n", result_name[r]);
+	if (argc == 1) {
+		r = mbx_exchange(vf, msg, reply);
+		printf("rtt: initial VF_RESET %s\n", result_name[r]);
+	}
 
 	for (i = 0; i < n; i++) {
 		memset(msg, 0, sizeof(msg));
@@ -877,10 +881,11 @@ static int do_rtt(struct vf *vf, int argc, char **argv)
 	qsort(us, n, sizeof(*us), cmp_u64);
 	printf("rtt: n=%" PRIu64 " ack=%" PRIu64 " nack=%" PRIu64
 	       " other=%" PRIu64 " timeout=%" PRIu64 " busy=%" PRIu64
+	       " unsolicited=%" PRIu64
 	       " p50_us=%" PRIu64 " p99_us=%" PRIu64 " max_us=%" PRIu64 "\n",
 	       n, cnt[R_ACK], cnt[R_NACK], cnt[R_OTHER], cnt[R_TIMEOUT],
-	       cnt[R_BUSY], us[n / 2], us[n * 99 / 100],
-	       us[n - 1]);
+	       cnt[R_BUSY], (uint64_t)vf->unsolicited, us[n / 2],
+	       us[n * 99 / 100], us[n - 1]);
 	free(us);
 	return 0;
 }
@@ -894,7 +899,7 @@ static void usage(void)
 		"       mbx_client BDF flood SECONDS [W0 [W1..W15]]\n"
 		"       mbx_client BDF hold SECONDS\n"
 		"       mbx_client BDF rstloop N [SECONDS]\n"
-		"       mbx_client BDF rtt N\n");
+		"       mbx_client BDF rtt N [noreset]\n");
 }
 
 int main(int argc, char **argv)

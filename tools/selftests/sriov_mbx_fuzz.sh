@@ -11,6 +11,8 @@
 # throttled, and the other VFs' MACs and pool registers are untouched.
 # Last, VF 0 keeps its buffer locked for HOLD_SECS while the PF owes it a
 # link message: the PF backs off, breaks the lock, and delivers on release.
+# Then link events while VF 0's requests wait for flood control: each
+# request is answered, none overwritten by the PF's message.
 #
 # FUZZ_N (default 100,000): with every reply waited for, the PF's token
 # bucket (2,000 messages/s) is the limit: 25,000 took 12.8 s on an idle
@@ -140,7 +142,7 @@ smf_send() {	# WORDS...: one message; prints the client's output
 }
 
 # ---------------------------------------------------------------------------
-ktap_header 49
+ktap_header 52
 
 check "mbx_client builds without a warning (gcc -Wall -Wextra -O2)" mbx_client_build "$MBX"
 
@@ -406,6 +408,43 @@ delivered() {	# word 0's message ID is PF_CONTROL (0x0100)
 check "hold: once released, the held-back PF_CONTROL arrives within 1 s" delivered
 check "hold: VF 1 <-> VF 2 pings, zero loss" smf_no_loss "$WORK/vfvf-hold" "VF 1 -> VF 2"
 check "hold: PF <-> peer pings, zero loss" smf_no_loss "$WORK/pfpeer-hold" "PF -> peer"
+
+# ---------------------------------------------------------------------------
+ktap_info "(e) link events while VF 0's requests wait for flood control"
+
+# VF 0 follows link events (GET_CAPS in (a)), so each "state" change owes
+# it a PF_CONTROL message. At 100 messages a second its requests wait for
+# tokens, out of MBVFICR but still in its buffer: the message must wait
+# too, and not overwrite a request (whose reply would then never come, and
+# whose buffer the PF would read back as a malformed request of its own).
+inv0=$(smf_stat 0 mbx_invalid) thr0=$(smf_stat 0 mbx_throttled)
+[ "$HAVE_DL" = 1 ] &&
+	devlink dev param set "$DL" name mbx_rate_per_vf value 100 cmode runtime
+(
+	while [ ! -e "$WORK/toggle.stop" ]; do
+		ip link set "$PF_IF" vf 0 state disable
+		ip link set "$PF_IF" vf 0 state auto
+	done
+) &
+echo $! >"$WORK/toggle.pid"
+rtt=$("$MBX" "$VF0" rtt 400 noreset)
+touch "$WORK/toggle.stop"
+wait "$(cat "$WORK/toggle.pid")"
+rm -f "$WORK/toggle.pid"
+[ "$HAVE_DL" = 1 ] &&
+	devlink dev param set "$DL" name mbx_rate_per_vf value 2000 cmode runtime
+ktap_info "$rtt; PF: vf0_mbx_invalid +$(( $(smf_stat 0 mbx_invalid) - inv0 )), vf0_mbx_throttled +$(( $(smf_stat 0 mbx_throttled) - thr0 ))"
+check "link events: all 400 GET_LINK requests answered (ACK), none timed out" \
+	test "$(smf_field "$rtt" ack)" = 400 -a "$(smf_field "$rtt" timeout)" = 0
+check "link events: the PF read no message of its own as VF 0's (mbx_invalid +0)" \
+	test "$(smf_stat 0 mbx_invalid)" = "$inv0"
+if [ "$HAVE_DL" = 1 ]; then
+	check "link events: VF 0 was throttled meanwhile (requests waited)" \
+		test "$(smf_stat 0 mbx_throttled)" -gt "$thr0"
+else
+	ktap_result skip "link events: VF 0 was throttled meanwhile" \
+		"no devlink on this kernel to lower mbx_rate_per_vf"
+fi
 
 # ---------------------------------------------------------------------------
 ktap_info "afterwards"
