@@ -458,6 +458,7 @@ void iovnet_pf_configure_rss(struct iovnet_pf *pf);
 void iovnet_pf_set_rx_mode(struct net_device *netdev);
 void iovnet_pf_set_vfta(struct iovnet_pf *pf, u16 vid, bool on);
 void iovnet_pf_rmw(struct iovnet_pf *pf, u32 reg, u32 clear, u32 set);
+u32 iovnet_pf_status_speed(u32 status);
 bool iovnet_pf_link_check(struct iovnet_pf *pf);
 bool iovnet_pf_offline(struct iovnet_pf *pf);
 void iovnet_pf_update_hw_stats(struct iovnet_pf *pf);

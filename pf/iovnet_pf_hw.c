@@ -642,6 +642,27 @@ void iovnet_pf_set_vfta(struct iovnet_pf *pf, u16 vid, bool on)
 }
 
 /**
+ * iovnet_pf_status_speed() - the link speed a STATUS value reports
+ * @status: the STATUS register
+ *
+ * Return: SPEED_10, SPEED_100 or SPEED_1000 (also when the link is down:
+ * the speed the rate limiter assumes then).
+ */
+u32 iovnet_pf_status_speed(u32 status)
+{
+	if (!(status & IOVNET_STATUS_LU))
+		return SPEED_1000;
+	switch (FIELD_GET(IOVNET_STATUS_SPEED, status)) {
+	case IOVNET_STATUS_SPEED_10:
+		return SPEED_10;
+	case IOVNET_STATUS_SPEED_100:
+		return SPEED_100;
+	default:
+		return SPEED_1000;
+	}
+}
+
+/**
  * iovnet_pf_link_check() - read link state into @pf
  * @pf: the PF
  *
@@ -654,17 +675,7 @@ bool iovnet_pf_link_check(struct iovnet_pf *pf)
 	if (!(status & IOVNET_STATUS_LU))
 		return false;
 
-	switch (FIELD_GET(IOVNET_STATUS_SPEED, status)) {
-	case IOVNET_STATUS_SPEED_10:
-		pf->link_speed = SPEED_10;
-		break;
-	case IOVNET_STATUS_SPEED_100:
-		pf->link_speed = SPEED_100;
-		break;
-	default:
-		pf->link_speed = SPEED_1000;
-		break;
-	}
+	pf->link_speed = iovnet_pf_status_speed(status);
 	pf->link_duplex = status & IOVNET_STATUS_FD ? DUPLEX_FULL : DUPLEX_HALF;
 	return true;
 }

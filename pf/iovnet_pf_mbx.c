@@ -294,11 +294,23 @@ static void iovnet_pf_mbx_send_notify(struct iovnet_pf *pf, unsigned int vf)
 	union iovnet_mbx_msg msg;
 	unsigned int len = 1;
 
-	/* A request not yet read sits in the buffer: serve it first */
-	if (pf_rd32(pf, IOVNET_PF_MBVFICR) & BIT(vf))
+	/*
+	 * A request not yet read sits in the buffer: serve it first. One that
+	 * waits for flood control or for its reset is no longer in MBVFICR
+	 * (this pass cleared it) but is still in the buffer.
+	 */
+	if (test_bit(vf, &pf->mbx_pending) || test_bit(vf, &pf->flr_pending))
 		return;
 	if (!iovnet_pf_mbx_claim(pf, vf))
 		return;
+	/*
+	 * Only with the buffer ours can no request come in: one that came
+	 * before the claim is in MBVFICR now. Give the buffer back to it.
+	 */
+	if (pf_rd32(pf, IOVNET_PF_MBVFICR) & BIT(vf)) {
+		pf_wr32(pf, IOVNET_PF_MBX(vf), 0);
+		return;
+	}
 
 	if (v->notify & IOVNET_PF_NOTIFY_RESET) {
 		/* No CTS and a NACK: every VF driver reads that as "reset" */

@@ -194,7 +194,8 @@ void iovnet_pf_set_anti_spoof(struct iovnet_pf *pf)
 void iovnet_pf_set_rate(struct iovnet_pf *pf, unsigned int vf)
 {
 	const struct iovnet_pf_vf *v = &pf->vfs[vf];
-	u32 speed = pf->link_up ? pf->link_speed : SPEED_1000;
+	/* The service task owns link_up/link_speed; the device is the truth */
+	u32 speed = iovnet_pf_status_speed(pf_rd32(pf, IOVNET_STATUS));
 	u32 first, second;
 
 	if (v->rss) {
@@ -462,6 +463,12 @@ int iovnet_pf_sriov_configure(struct pci_dev *pdev, int num_vfs)
 		dev_err(&pdev->dev, "at most %d VFs: pool %d is the PF's\n",
 			IOVNET_MAX_VFS, IOVNET_MAX_VFS);
 		return -ERANGE;
+	}
+	/* The device answers nothing until the AER core has reset it */
+	if (test_bit(IOVNET_PF_IO_ERROR, pf->state)) {
+		dev_err_ratelimited(&pdev->dev,
+				    "PCI error recovery in progress: VFs not changed\n");
+		return -EBUSY;
 	}
 	if (!num_vfs)
 		return iovnet_pf_sriov_disable(pf);

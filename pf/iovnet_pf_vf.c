@@ -626,17 +626,7 @@ unsigned int iovnet_pf_vf_link_msg(struct iovnet_pf *pf, unsigned int vf,
 		flags = IOVNET_MBX_LINK_UP;
 		if (status & IOVNET_STATUS_FD)
 			flags |= IOVNET_MBX_LINK_FULL_DUPLEX;
-		switch (FIELD_GET(IOVNET_STATUS_SPEED, status)) {
-		case IOVNET_STATUS_SPEED_10:
-			speed = SPEED_10;
-			break;
-		case IOVNET_STATUS_SPEED_100:
-			speed = SPEED_100;
-			break;
-		default:
-			speed = SPEED_1000;
-			break;
-		}
+		speed = iovnet_pf_status_speed(status);
 	}
 	msg->link.flags = cpu_to_le32(flags);
 	msg->link.speed = cpu_to_le32(speed);
@@ -875,7 +865,8 @@ int iovnet_pf_set_vf_rate(struct net_device *netdev, int vf, int min_rate,
 			  int max_rate)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
-	u32 speed = pf->link_up ? pf->link_speed : SPEED_1000;
+	/* The service task owns link_up/link_speed; the device is the truth */
+	u32 speed = iovnet_pf_status_speed(pf_rd32(pf, IOVNET_STATUS));
 	struct iovnet_pf_vf *v;
 
 	if (min_rate) {
