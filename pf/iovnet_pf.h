@@ -165,6 +165,8 @@ enum iovnet_pf_vf_counter {
  * @tokens: mailbox cost the VF may still spend (negative: in debt)
  * @refill: jiffies of the last @tokens refill
  * @notify: IOVNET_PF_NOTIFY_* messages waiting for the mailbox
+ * @unread: the PF's last message is in the buffer, not yet acknowledged
+ * @sent_at: jiffies the PF wrote that message
  * @lock_fails: consecutive failures to take the buffer from the VF
  * @busy_since: jiffies of the first of those failures
  * @retry_at: jiffies before which the PF leaves the VF's buffer alone
@@ -212,6 +214,8 @@ struct iovnet_pf_vf {
 	int tokens;
 	unsigned long refill;
 	u8 notify;
+	bool unread;
+	unsigned long sent_at;
 	unsigned int lock_fails;
 	unsigned long busy_since;
 	unsigned long retry_at;

@@ -28,6 +28,8 @@
 #define IOVNET_PF_MBX_MAX_BACKOFF	(HZ / 4)
 /* How long a VF may hold its buffer before the PF breaks its lock (RVFU) */
 #define IOVNET_PF_MBX_MAX_HOLD		HZ
+/* How long a PF message the VF has not acknowledged keeps the buffer */
+#define IOVNET_PF_MBX_UNREAD_WAIT	(HZ / 2)
 
 static bool iovnet_pf_mbx_lock(struct iovnet_pf *pf, unsigned int vf)
 {
@@ -103,12 +105,29 @@ static void iovnet_pf_mbx_send(struct iovnet_pf *pf, unsigned int vf,
 			       const union iovnet_mbx_msg *msg,
 			       unsigned int words)
 {
+	struct iovnet_pf_vf *v = &pf->vfs[vf];
 	unsigned int i;
 
 	for (i = 0; i < words; i++)
 		pf_wr32(pf, IOVNET_PF_VMBMEM(vf) + 4 * i,
 			le32_to_cpu(msg->words[i]));
 	pf_wr32(pf, IOVNET_PF_MBX(vf), IOVNET_PF_MBX_STS);
+	v->unread = true;
+	v->sent_at = jiffies;
+}
+
+/*
+ * Whether a message of the PF's own making (not a reply) must wait: the
+ * VF has not acknowledged the last one, a reply it may be about to read.
+ * A VF that never acknowledges holds it up IOVNET_PF_MBX_UNREAD_WAIT.
+ * Return: jiffies left to wait, 0 if it may be sent.
+ */
+static unsigned long iovnet_pf_mbx_unread_left(const struct iovnet_pf_vf *v,
+					       unsigned long now)
+{
+	unsigned long until = v->sent_at + IOVNET_PF_MBX_UNREAD_WAIT;
+
+	return v->unread && time_before(now, until) ? until - now : 0;
 }
 
 /* Refill VF @v's bucket; true when it has credit left to be served */
@@ -212,8 +231,10 @@ void iovnet_pf_mbx_start(struct iovnet_pf *pf)
 	pf->mbx_pending = 0;
 	pf->flr_pending = 0;
 	WRITE_ONCE(pf->mbx_irq_masked, 0);
-	for (vf = 0; vf < pf->num_vfs; vf++)
+	for (vf = 0; vf < pf->num_vfs; vf++) {
 		pf->vfs[vf].throttling = false;
+		pf->vfs[vf].unread = false;
+	}
 	iovnet_pf_mbx_irq_apply(pf);
 	iovnet_pf_mbx_healthy(pf);
 }
@@ -233,6 +254,8 @@ static void iovnet_pf_mbx_request(struct iovnet_pf *pf, unsigned int vf)
 	iovnet_pf_mbx_read(pf, vf, &req);
 	/* Acknowledge: the VF may stop waiting for its request to be read */
 	pf_wr32(pf, IOVNET_PF_MBX(vf), IOVNET_PF_MBX_ACK);
+	/* A VF that writes a request is done with our last message */
+	v->unread = false;
 	v->msgs++;
 
 	word0 = iovnet_mbx_word0(&req);
@@ -300,6 +323,9 @@ static void iovnet_pf_mbx_send_notify(struct iovnet_pf *pf, unsigned int vf)
 	 * (this pass cleared it) but is still in the buffer.
 	 */
 	if (test_bit(vf, &pf->mbx_pending) || test_bit(vf, &pf->flr_pending))
+		return;
+	/* Nor may it overwrite a reply the VF has not read yet */
+	if (iovnet_pf_mbx_unread_left(v, jiffies))
 		return;
 	if (!iovnet_pf_mbx_claim(pf, vf))
 		return;
@@ -396,7 +422,7 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 {
 	struct iovnet_pf *pf = container_of(to_delayed_work(work),
 					    struct iovnet_pf, mbx_task);
-	unsigned long pending, flr, wait, delay = ULONG_MAX;
+	unsigned long pending, flr, acks, wait, delay = ULONG_MAX;
 	unsigned int vf;
 	u32 icr;
 
@@ -412,6 +438,11 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 	pf_wr32(pf, IOVNET_PF_MBVFICR, icr);
 	pf_wr32(pf, IOVNET_PF_VFLRE, flr);
 
+	/* The VFs that read what the PF wrote them last */
+	acks = FIELD_GET(IOVNET_MBVFICR_VFACK, icr) & GENMASK(pf->num_vfs - 1, 0);
+	for_each_set_bit(vf, &acks, pf->num_vfs)
+		pf->vfs[vf].unread = false;
+
 	/* A reset rewrites the VF's filters: it costs like one, whatever sent it */
 	pf->flr_pending |= flr;
 	flr = pf->flr_pending;
@@ -426,6 +457,7 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 		clear_bit(vf, &pf->flr_pending);
 		iovnet_pf_mbx_charge(v, IOVNET_PF_MBX_COST_RESET);
 		v->notify = 0;
+		v->unread = false;
 		v->lock_fails = 0;
 		iovnet_pf_vf_flr(pf, vf);
 	}
@@ -459,11 +491,14 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 			iovnet_pf_mbx_send_notify(pf, vf);
 		/*
 		 * Left waiting: next tick, or when the VF's back-off ends, or
-		 * when its bucket has credit again
+		 * when its bucket has credit again. An acknowledgement of a
+		 * throttled VF raises no interrupt: look again in a few ticks.
 		 */
 		if (v->notify || test_bit(vf, &pf->mbx_pending) ||
 		    test_bit(vf, &pf->flr_pending)) {
-			wait = iovnet_pf_mbx_backoff_left(v, jiffies) ?: 1;
+			wait = iovnet_pf_mbx_backoff_left(v, jiffies) ?:
+			       clamp(iovnet_pf_mbx_unread_left(v, jiffies), 1UL,
+				     (unsigned long)max(HZ / 100, 1));
 			if (v->throttling)
 				wait = max(wait, iovnet_pf_mbx_refill_in(pf, v));
 			delay = min(delay, wait);
