@@ -491,7 +491,7 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 			iovnet_pf_mbx_send_notify(pf, vf);
 		/*
 		 * Left waiting: next tick, or when the VF's back-off ends, or
-		 * when its bucket has credit again. An acknowledgement of a
+		 * when its bucket has credit again. An acknowledgment by a
 		 * throttled VF raises no interrupt: look again in a few ticks.
 		 */
 		if (v->notify || test_bit(vf, &pf->mbx_pending) ||
