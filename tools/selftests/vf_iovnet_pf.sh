@@ -131,6 +131,8 @@ rss_diag() {	# IRQS_BEFORE
 	ktap_info "PF RXCSUM $(pf_reg_word 5) MRQC $(pf_reg_word 7) IVAR0 $(pf_reg_word 14) VMOLR0 $(pf_reg_word 30)"
 	ktap_info "VF 0 queue interrupts before: $1, after: $(vf_irqs); rx_alloc_fail $(vf_estat rx_alloc_fail)"
 	ktap_info "PF on VF 0: $(ethtool -S "$PF_IF" | grep -E '^ *vf0_' | tr -s ' \n' ' ')"
+	ktap_info "VF 0: combined $(combined), recoveries $(vf_estat recoveries)"
+	dmesg | grep -E 'iovnet|igb' | tail -8 | while read -r l; do ktap_info "$l"; done
 }
 if [ "${LAB_QEMU:-}" = distro ]; then
 	ktap_result skip "16 TCP flows partner -> VF 0 spread over both RX queues" \
