@@ -165,6 +165,7 @@ enum iovnet_pf_vf_counter {
  * @tokens: mailbox cost the VF may still spend (negative: in debt)
  * @refill: jiffies of the last @tokens refill
  * @notify: IOVNET_PF_NOTIFY_* messages waiting for the mailbox
+ * @notify_since: jiffies the oldest of those was queued
  * @unread: the PF's last message is in the buffer, not yet acknowledged
  * @sent_at: jiffies the PF wrote that message
  * @lock_fails: consecutive failures to take the buffer from the VF
@@ -214,6 +215,7 @@ struct iovnet_pf_vf {
 	int tokens;
 	unsigned long refill;
 	u8 notify;
+	unsigned long notify_since;
 	bool unread;
 	unsigned long sent_at;
 	unsigned int lock_fails;

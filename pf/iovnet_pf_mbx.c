@@ -111,6 +111,9 @@ static void iovnet_pf_mbx_send(struct iovnet_pf *pf, unsigned int vf,
 	for (i = 0; i < words; i++)
 		pf_wr32(pf, IOVNET_PF_VMBMEM(vf) + 4 * i,
 			le32_to_cpu(msg->words[i]));
+	/* An acknowledgment latched before now was for an earlier message */
+	pf_wr32(pf, IOVNET_PF_MBVFICR,
+		FIELD_PREP(IOVNET_MBVFICR_VFACK, BIT(vf)));
 	pf_wr32(pf, IOVNET_PF_MBX(vf), IOVNET_PF_MBX_STS);
 	v->unread = true;
 	v->sent_at = jiffies;
@@ -119,15 +122,19 @@ static void iovnet_pf_mbx_send(struct iovnet_pf *pf, unsigned int vf,
 /*
  * Whether a message of the PF's own making (not a reply) must wait: the
  * VF has not acknowledged the last one, a reply it may be about to read.
- * A VF that never acknowledges holds it up IOVNET_PF_MBX_UNREAD_WAIT.
+ * The wait ends IOVNET_PF_MBX_UNREAD_WAIT after that message or after the
+ * notification was queued, whichever came first: neither a VF that never
+ * acknowledges nor one that keeps asking holds a notification up longer.
  * Return: jiffies left to wait, 0 if it may be sent.
  */
 static unsigned long iovnet_pf_mbx_unread_left(const struct iovnet_pf_vf *v,
 					       unsigned long now)
 {
-	unsigned long until = v->sent_at + IOVNET_PF_MBX_UNREAD_WAIT;
+	unsigned long from = time_before(v->sent_at, v->notify_since) ?
+			     v->sent_at : v->notify_since;
+	unsigned long until = from + IOVNET_PF_MBX_UNREAD_WAIT;
 
-	return v->unread && time_before(now, until) ? until - now : 0;
+	return v->unread && time_in_range(now, from, until) ? until - now : 0;
 }
 
 /* Refill VF @v's bucket; true when it has credit left to be served */
@@ -365,7 +372,11 @@ static void iovnet_pf_mbx_send_notify(struct iovnet_pf *pf, unsigned int vf)
  */
 void iovnet_pf_mbx_notify(struct iovnet_pf *pf, unsigned int vf, u8 what)
 {
-	pf->vfs[vf].notify |= what;
+	struct iovnet_pf_vf *v = &pf->vfs[vf];
+
+	if (!v->notify)
+		v->notify_since = jiffies;
+	v->notify |= what;
 	iovnet_pf_mbx_schedule(pf);
 }
 
@@ -439,7 +450,7 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 	pf_wr32(pf, IOVNET_PF_VFLRE, flr);
 
 	/* The VFs that read what the PF wrote them last */
-	acks = FIELD_GET(IOVNET_MBVFICR_VFACK, icr) & GENMASK(pf->num_vfs - 1, 0);
+	acks = FIELD_GET(IOVNET_MBVFICR_VFACK, icr);
 	for_each_set_bit(vf, &acks, pf->num_vfs)
 		pf->vfs[vf].unread = false;
 
@@ -491,14 +502,15 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 			iovnet_pf_mbx_send_notify(pf, vf);
 		/*
 		 * Left waiting: next tick, or when the VF's back-off ends, or
-		 * when its bucket has credit again. An acknowledgment by a
-		 * throttled VF raises no interrupt: look again in a few ticks.
+		 * when its bucket has credit again, or when its wait for an
+		 * acknowledgment ends. The acknowledgment's interrupt comes
+		 * first, as a rule; a pass every 50 ms covers a lost one.
 		 */
 		if (v->notify || test_bit(vf, &pf->mbx_pending) ||
 		    test_bit(vf, &pf->flr_pending)) {
 			wait = iovnet_pf_mbx_backoff_left(v, jiffies) ?:
 			       clamp(iovnet_pf_mbx_unread_left(v, jiffies), 1UL,
-				     (unsigned long)max(HZ / 100, 1));
+				     (unsigned long)max(HZ / 20, 1));
 			if (v->throttling)
 				wait = max(wait, iovnet_pf_mbx_refill_in(pf, v));
 			delay = min(delay, wait);
