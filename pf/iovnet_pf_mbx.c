@@ -508,9 +508,12 @@ void iovnet_pf_mbx_task(struct work_struct *work)
 		 */
 		if (v->notify || test_bit(vf, &pf->mbx_pending) ||
 		    test_bit(vf, &pf->flr_pending)) {
-			wait = iovnet_pf_mbx_backoff_left(v, jiffies) ?:
-			       clamp(iovnet_pf_mbx_unread_left(v, jiffies), 1UL,
-				     (unsigned long)max(HZ / 20, 1));
+			wait = iovnet_pf_mbx_backoff_left(v, jiffies) ?: 1;
+			if (wait == 1 && v->notify &&
+			    !test_bit(vf, &pf->mbx_pending) &&
+			    !test_bit(vf, &pf->flr_pending))
+				wait = clamp(iovnet_pf_mbx_unread_left(v, jiffies),
+					     1UL, (unsigned long)max(HZ / 20, 1));
 			if (v->throttling)
 				wait = max(wait, iovnet_pf_mbx_refill_in(pf, v));
 			delay = min(delay, wait);
