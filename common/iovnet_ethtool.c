@@ -201,6 +201,25 @@ int iovnet_ethtool_set_tunable(struct net_device *netdev,
 }
 EXPORT_SYMBOL_NS_GPL(iovnet_ethtool_set_tunable, IOVNET_NS);
 
+/**
+ * iovnet_status_speed() - the link speed a STATUS value reports
+ * @status: STATUS, the PF's or a VF's (which mirrors it)
+ *
+ * Return: SPEED_10, SPEED_100 or SPEED_1000; meaningful with STATUS.LU set.
+ */
+u32 iovnet_status_speed(u32 status)
+{
+	switch (FIELD_GET(IOVNET_STATUS_SPEED, status)) {
+	case IOVNET_STATUS_SPEED_10:
+		return SPEED_10;
+	case IOVNET_STATUS_SPEED_100:
+		return SPEED_100;
+	default:
+		return SPEED_1000;
+	}
+}
+EXPORT_SYMBOL_NS_GPL(iovnet_status_speed, IOVNET_NS);
+
 static const char iovnet_ring_stat_names[IOVNET_RING_STATS][ETH_GSTRING_LEN] = {
 	"rx_csum_unnecessary",
 	"rx_csum_bad",

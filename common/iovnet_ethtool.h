@@ -45,6 +45,7 @@ int iovnet_ethtool_get_tunable(struct net_device *netdev,
 int iovnet_ethtool_set_tunable(struct net_device *netdev,
 			       const struct ethtool_tunable *tuna,
 			       const void *data);
+u32 iovnet_status_speed(u32 status);
 void iovnet_ring_stats_strings(u8 **data);
 void iovnet_ring_stats_values(struct iovnet_port *port, u64 **data);
 

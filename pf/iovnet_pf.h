@@ -12,6 +12,7 @@
 #include <linux/ratelimit.h>
 #include <linux/workqueue.h>
 
+#include "iovnet_ethtool.h"
 #include "iovnet_mbx.h"
 #include "iovnet_txrx.h"
 
@@ -464,7 +465,7 @@ void iovnet_pf_configure_rss(struct iovnet_pf *pf);
 void iovnet_pf_set_rx_mode(struct net_device *netdev);
 void iovnet_pf_set_vfta(struct iovnet_pf *pf, u16 vid, bool on);
 void iovnet_pf_rmw(struct iovnet_pf *pf, u32 reg, u32 clear, u32 set);
-u32 iovnet_pf_status_speed(u32 status);
+u32 iovnet_pf_limiter_speed(struct iovnet_pf *pf);
 bool iovnet_pf_link_check(struct iovnet_pf *pf);
 bool iovnet_pf_offline(struct iovnet_pf *pf);
 void iovnet_pf_update_hw_stats(struct iovnet_pf *pf);

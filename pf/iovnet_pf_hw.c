@@ -642,24 +642,20 @@ void iovnet_pf_set_vfta(struct iovnet_pf *pf, u16 vid, bool on)
 }
 
 /**
- * iovnet_pf_status_speed() - the link speed a STATUS value reports
- * @status: the STATUS register
+ * iovnet_pf_limiter_speed() - the link speed the VF rate limiters use
+ * @pf: the PF
  *
- * Return: SPEED_10, SPEED_100 or SPEED_1000 (also when the link is down:
- * the speed the rate limiter assumes then).
+ * Read from the device: pf->link_speed belongs to the service task, which
+ * updates it only after it has applied a link change to the VFs.
+ *
+ * Return: the link's speed, SPEED_1000 while the link is down.
  */
-u32 iovnet_pf_status_speed(u32 status)
+u32 iovnet_pf_limiter_speed(struct iovnet_pf *pf)
 {
-	if (!(status & IOVNET_STATUS_LU))
-		return SPEED_1000;
-	switch (FIELD_GET(IOVNET_STATUS_SPEED, status)) {
-	case IOVNET_STATUS_SPEED_10:
-		return SPEED_10;
-	case IOVNET_STATUS_SPEED_100:
-		return SPEED_100;
-	default:
-		return SPEED_1000;
-	}
+	u32 status = pf_rd32(pf, IOVNET_STATUS);
+
+	return status & IOVNET_STATUS_LU ? iovnet_status_speed(status) :
+					   SPEED_1000;
 }
 
 /**
@@ -675,7 +671,7 @@ bool iovnet_pf_link_check(struct iovnet_pf *pf)
 	if (!(status & IOVNET_STATUS_LU))
 		return false;
 
-	pf->link_speed = iovnet_pf_status_speed(status);
+	pf->link_speed = iovnet_status_speed(status);
 	pf->link_duplex = status & IOVNET_STATUS_FD ? DUPLEX_FULL : DUPLEX_HALF;
 	return true;
 }

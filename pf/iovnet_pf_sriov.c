@@ -194,8 +194,7 @@ void iovnet_pf_set_anti_spoof(struct iovnet_pf *pf)
 void iovnet_pf_set_rate(struct iovnet_pf *pf, unsigned int vf)
 {
 	const struct iovnet_pf_vf *v = &pf->vfs[vf];
-	/* The service task owns link_up/link_speed; the device is the truth */
-	u32 speed = iovnet_pf_status_speed(pf_rd32(pf, IOVNET_STATUS));
+	u32 speed = iovnet_pf_limiter_speed(pf);
 	u32 first, second;
 
 	if (v->rss) {

@@ -626,7 +626,7 @@ unsigned int iovnet_pf_vf_link_msg(struct iovnet_pf *pf, unsigned int vf,
 		flags = IOVNET_MBX_LINK_UP;
 		if (status & IOVNET_STATUS_FD)
 			flags |= IOVNET_MBX_LINK_FULL_DUPLEX;
-		speed = iovnet_pf_status_speed(status);
+		speed = iovnet_status_speed(status);
 	}
 	msg->link.flags = cpu_to_le32(flags);
 	msg->link.speed = cpu_to_le32(speed);
@@ -865,8 +865,7 @@ int iovnet_pf_set_vf_rate(struct net_device *netdev, int vf, int min_rate,
 			  int max_rate)
 {
 	struct iovnet_pf *pf = netdev_priv(netdev);
-	/* The service task owns link_up/link_speed; the device is the truth */
-	u32 speed = iovnet_pf_status_speed(pf_rd32(pf, IOVNET_STATUS));
+	u32 speed = iovnet_pf_limiter_speed(pf);
 	struct iovnet_pf_vf *v;
 
 	if (min_rate) {

@@ -10,6 +10,7 @@
 #include <linux/pci.h>
 #include <linux/workqueue.h>
 
+#include "iovnet_ethtool.h"
 #include "iovnet_mbx.h"
 #include "iovnet_txrx.h"
 
@@ -265,7 +266,6 @@ void iovnet_vf_netdev_setup(struct iovnet_vf *vf);
 int iovnet_vf_probe_handshake(struct iovnet_vf *vf);
 void iovnet_vf_recover(struct iovnet_vf *vf);
 void iovnet_vf_link_update(struct iovnet_vf *vf);
-u32 iovnet_vf_status_speed(u32 status);
 void iovnet_vf_query_link(struct iovnet_vf *vf);
 void iovnet_vf_pf_link(struct iovnet_vf *vf, const struct iovnet_mbx_link *link);
 void iovnet_vf_rx_mode_task(struct work_struct *work);

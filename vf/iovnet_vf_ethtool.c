@@ -42,7 +42,7 @@ static int iovnet_vf_get_link_ksettings(struct net_device *netdev,
 		return 0;
 	}
 	status = vf_rd32(vf, IOVNET_STATUS);
-	ks->base.speed = iovnet_vf_status_speed(status);
+	ks->base.speed = iovnet_status_speed(status);
 	ks->base.duplex = status & IOVNET_STATUS_FD ? DUPLEX_FULL : DUPLEX_HALF;
 	return 0;
 }

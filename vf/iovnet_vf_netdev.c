@@ -95,24 +95,6 @@ void iovnet_vf_query_link(struct iovnet_vf *vf)
 }
 
 /**
- * iovnet_vf_status_speed() - link speed from the STATUS register
- * @status: the VF's STATUS (the PF's, mirrored)
- *
- * Return: SPEED_10, SPEED_100 or SPEED_1000.
- */
-u32 iovnet_vf_status_speed(u32 status)
-{
-	switch (FIELD_GET(IOVNET_STATUS_SPEED, status)) {
-	case IOVNET_STATUS_SPEED_10:
-		return SPEED_10;
-	case IOVNET_STATUS_SPEED_100:
-		return SPEED_100;
-	default:
-		return SPEED_1000;
-	}
-}
-
-/**
  * iovnet_vf_link_update() - set the carrier from the PF's view of the link
  * @vf: the VF, under @vf->mbx_lock (which orders it with the datapath)
  *
@@ -134,7 +116,7 @@ void iovnet_vf_link_update(struct iovnet_vf *vf)
 	if (up) {
 		netdev_info(vf->netdev, "link up, %u Mbps\n",
 			    vf->pf_caps & IOVNET_MBX_CAP_LINK ?
-			    vf->pf_link_speed : iovnet_vf_status_speed(status));
+			    vf->pf_link_speed : iovnet_status_speed(status));
 		netif_carrier_on(vf->netdev);
 	} else {
 		netdev_info(vf->netdev, "link down\n");
