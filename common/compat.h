@@ -154,6 +154,11 @@ static inline void netif_queue_set_napi(struct net_device *dev,
 #endif
 
 /* The unbound system workqueue under its older name */
+/* ethtool -T's kernel-side structure has its own name from 6.11 */
+#ifndef IOVNET_HAVE_KERNEL_ETHTOOL_TS_INFO
+#define kernel_ethtool_ts_info ethtool_ts_info
+#endif
+
 #ifdef IOVNET_NEED_SYSTEM_DFL_WQ
 #define system_dfl_wq system_unbound_wq
 #endif

@@ -271,6 +271,39 @@ static inline u32 IOVNET_RAH(unsigned int n)
 #define  IOVNET_RTTBCNRC_RS_ENA		BIT(31)
 #define  IOVNET_RTTBCNRC_RF_SHIFT	14
 
+/*
+ * IEEE 1588 (PF only). SYSTIM advances by TIMINCA's INCVALUE every
+ * INCPERIOD ticks of 16 ns; one PTP frame's time is latched in TXSTMP or
+ * RXSTMP (with its source and sequence in RXSATR) until software reads the
+ * high word.
+ */
+#define IOVNET_PF_SYSTIML		0x0b600	/* reading it latches SYSTIMH */
+#define IOVNET_PF_SYSTIMH		0x0b604
+#define IOVNET_PF_TIMINCA		0x0b608
+#define  IOVNET_TIMINCA_INCVALUE	GENMASK(23, 0)
+#define  IOVNET_TIMINCA_INCPERIOD	GENMASK(31, 24)
+#define IOVNET_PF_TSYNCTXCTL		0x0b614
+#define  IOVNET_TSYNCTXCTL_VALID	BIT(0)
+#define  IOVNET_TSYNCTXCTL_EN		BIT(4)
+#define IOVNET_PF_TXSTMPL		0x0b618
+#define IOVNET_PF_TXSTMPH		0x0b61c	/* reading it frees TXSTMP */
+#define IOVNET_PF_TSYNCRXCTL		0x0b620
+#define  IOVNET_TSYNCRXCTL_VALID	BIT(0)
+#define  IOVNET_TSYNCRXCTL_TYPE		GENMASK(3, 1)
+#define   IOVNET_TSYNCRXCTL_TYPE_EVENT_V2 5	/* every PTPv2 event message */
+#define  IOVNET_TSYNCRXCTL_EN		BIT(4)
+#define IOVNET_PF_RXSTMPL		0x0b624
+#define IOVNET_PF_RXSTMPH		0x0b628	/* reading it frees RXSTMP */
+#define IOVNET_PF_RXSATRL		0x0b62c
+#define IOVNET_PF_RXSATRH		0x0b630
+#define IOVNET_PF_TSYNCRXCFG		0x05f50
+/* EtherType filters: one marks PTP over Ethernet frames for timestamping */
+#define IOVNET_PF_ETQF(n)		(0x05cb0 + 4 * (n))
+#define  IOVNET_ETQF_ETYPE		GENMASK(15, 0)
+#define  IOVNET_ETQF_FILTER_EN		BIT(26)
+#define  IOVNET_ETQF_1588		BIT(30)
+#define IOVNET_PF_ETQF_PTP		3	/* the filter the PF uses */
+
 /* Mailbox, PF side: one 16-word buffer and one control register per VF */
 #define IOVNET_PF_VMBMEM(vf)		(0x00800 + 0x40 * (vf))
 #define IOVNET_PF_MBX(vf)		(0x00c00 + 4 * (vf))
@@ -403,6 +436,7 @@ union iovnet_rx_desc {
 #define IOVNET_RXD_STAT_UDPCS		BIT(4)
 #define IOVNET_RXD_STAT_L4CS		BIT(5)
 #define IOVNET_RXD_STAT_IPCS		BIT(6)
+#define IOVNET_RXD_STAT_TS		BIT(16)	/* time in RXSTMP (PF) */
 #define IOVNET_RXD_STAT_LB		BIT(18)
 #define IOVNET_RXD_ERR_L4E		BIT(29)
 #define IOVNET_RXD_ERR_IPE		BIT(30)
@@ -434,6 +468,7 @@ struct iovnet_tx_ctx_desc {
 #define IOVNET_TXD_DTYP			GENMASK(23, 20)
 #define  IOVNET_TXD_DTYP_CTXT		2
 #define  IOVNET_TXD_DTYP_DATA		3
+#define IOVNET_TXD_MAC_TSTAMP		BIT(19)	/* latch the time in TXSTMP */
 #define IOVNET_TXD_CMD_EOP		BIT(24)
 #define IOVNET_TXD_CMD_IFCS		BIT(25)
 #define IOVNET_TXD_CMD_RS		BIT(27)

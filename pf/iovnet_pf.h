@@ -9,7 +9,9 @@
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
+#include <linux/ptp_clock_kernel.h>
 #include <linux/ratelimit.h>
+#include <linux/timecounter.h>
 #include <linux/workqueue.h>
 
 #include "iovnet_ethtool.h"
@@ -24,6 +26,24 @@
 #define IOVNET_PF_MAX_VECTORS	(1 + IOVNET_PF_MAX_QUEUES)
 
 #define IOVNET_PF_SERVICE_PERIOD	(2 * HZ)
+
+/**
+ * struct iovnet_pf_ptp - the IEEE 1588 clock (iovnet_pf_ptp.c)
+ * @info: what the PTP core calls
+ * @clock: the registered PHC, NULL without one
+ * @lock: protects @tc and the two-word reads of SYSTIM
+ * @cc: SYSTIM as a cycle counter
+ * @tc: the clock's time, over @cc
+ * @incvalue: TIMINCA's increment as "adjfine" last set it, for after a reset
+ */
+struct iovnet_pf_ptp {
+	struct ptp_clock_info info;
+	struct ptp_clock *clock;
+	spinlock_t lock;	/* see above */
+	struct cyclecounter cc;
+	struct timecounter tc;
+	u32 incvalue;
+};
 
 /* MAC counters the service task accumulates (the device clears on read) */
 struct iovnet_pf_hw_stats {
@@ -362,6 +382,7 @@ struct iovnet_pf_mbx_event {
  * @tx_hang_last: the rings at the last TX hang, for the reporter's dump
  * @mbx_last: the last VF throttled, for the mailbox reporter's dump
  * @ledctl_saved: LEDCTL while "ethtool -p" blinks LED0
+ * @ptp: the IEEE 1588 clock
  */
 struct iovnet_pf {
 	struct iovnet_port port;
@@ -417,6 +438,7 @@ struct iovnet_pf {
 	struct iovnet_pf_tx_hang tx_hang_last;
 	struct iovnet_pf_mbx_event mbx_last;
 	u32 ledctl_saved;
+	struct iovnet_pf_ptp ptp;
 };
 
 /* The PF's pool: the one after the VFs' */
@@ -538,6 +560,13 @@ void iovnet_pf_mbx_schedule(struct iovnet_pf *pf);
 void iovnet_pf_mbx_irq(struct iovnet_pf *pf);
 void iovnet_pf_mbx_start(struct iovnet_pf *pf);
 void iovnet_pf_mbx_notify(struct iovnet_pf *pf, unsigned int vf, u8 what);
+
+/* iovnet_pf_ptp.c */
+void iovnet_pf_ptp_init(struct iovnet_pf *pf);
+void iovnet_pf_ptp_reset(struct iovnet_pf *pf);
+void iovnet_pf_ptp_fini(struct iovnet_pf *pf);
+int iovnet_pf_get_ts_info(struct net_device *netdev,
+			  struct kernel_ethtool_ts_info *info);
 
 /* iovnet_pf_ethtool.c */
 void iovnet_pf_set_ethtool_ops(struct net_device *netdev);

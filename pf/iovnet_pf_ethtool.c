@@ -745,6 +745,7 @@ static const struct ethtool_ops iovnet_pf_ethtool_ops = {
 	.set_phys_id		= iovnet_pf_set_phys_id,
 	.get_eeprom_len		= iovnet_pf_get_eeprom_len,
 	.get_eeprom		= iovnet_pf_get_eeprom,
+	.get_ts_info		= iovnet_pf_get_ts_info,
 	.self_test		= iovnet_pf_self_test,
 };
 

@@ -67,6 +67,7 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	netdev_rss_key_fill(pf->rss_key, sizeof(pf->rss_key));
 	iovnet_pf_rss_default_reta(pf);
 	iovnet_pf_netdev_setup(pf);
+	iovnet_pf_ptp_init(pf);
 	/* At most 7: pool 7 is the PF's (sriov_totalvfs says what we accept) */
 	err = pci_sriov_set_totalvfs(pdev, IOVNET_MAX_VFS);
 	if (err)
@@ -96,6 +97,7 @@ static int iovnet_pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 err_netdev:
 	unregister_netdev(netdev);
 err_irq:
+	iovnet_pf_ptp_fini(pf);
 	iovnet_pf_irq_disable(pf);
 	cancel_delayed_work_sync(&pf->service_task);
 	iovnet_pf_irq_fini(pf);
@@ -127,6 +129,7 @@ static void iovnet_pf_remove(struct pci_dev *pdev)
 	cancel_delayed_work_sync(&pf->service_task);
 	iovnet_pf_devlink_unregister(pf);
 	unregister_netdev(pf->netdev);
+	iovnet_pf_ptp_fini(pf);
 	iovnet_pf_quiesce(pf);
 	iovnet_pf_irq_fini(pf);
 	iovnet_pci_netdev_free(pdev, pf->netdev, pf->hw);
@@ -189,6 +192,7 @@ static pci_ers_result_t iovnet_pf_io_slot_reset(struct pci_dev *pdev)
 		dev_err(&pdev->dev, "the device does not come back from its reset\n");
 		return PCI_ERS_RESULT_DISCONNECT;
 	}
+	iovnet_pf_ptp_reset(pf);
 	return PCI_ERS_RESULT_RECOVERED;
 }
 
