@@ -120,7 +120,9 @@ need NL_SET_ERR_MSG_FMT_MOD linux/netlink.h '#define NL_SET_ERR_MSG_FMT_MOD\('
 need ETHTOOL_RXFH_PARAM linux/ethtool.h 'int \(\*get_rxfh\)\(struct net_device \*, struct ethtool_rxfh_param \*\);'
 have ETHTOOL_RXFH_FIELDS linux/ethtool.h 'int \(\*get_rxfh_fields\)\('
 have ETHTOOL_RX_RING_COUNT linux/ethtool.h 'u32 \(\*get_rx_ring_count\)\('
-# ethtool -T fills a kernel_ethtool_ts_info from 6.11
+# hardware timestamping is configured through its own ndo from 6.6 (an
+# ioctl before); ethtool -T fills a kernel_ethtool_ts_info from 6.11
+have NDO_HWTSTAMP_SET linux/netdevice.h 'int \(\*ndo_hwtstamp_set\)\(struct net_device \*dev, struct kernel_hwtstamp_config \*kernel_config, struct netlink_ext_ack \*extack\);'
 have KERNEL_ETHTOOL_TS_INFO linux/ethtool.h 'int \(\*get_ts_info\)\(struct net_device \*, struct kernel_ethtool_ts_info \*\);'
 # devlink names the driver itself from 6.2; a health reporter's grace
 # period moved from devlink_health_reporter_create() into its ops in 6.17

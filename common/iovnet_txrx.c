@@ -335,6 +335,10 @@ netdev_tx_t iovnet_start_xmit(struct sk_buff *skb, struct net_device *netdev)
 	if (!skb_is_gso(skb))
 		off.olinfo |= FIELD_PREP(IOVNET_TXD_PAYLEN, skb->len);
 
+	if (unlikely(skb_shinfo(skb)->tx_flags & SKBTX_HW_TSTAMP) &&
+	    port->ops->tx_tstamp && port->ops->tx_tstamp(port, skb))
+		off.cmd |= IOVNET_TXD_MAC_TSTAMP;
+
 	first = &ring->tx_buf[start];
 	if (off.need_ctx)
 		iovnet_tx_write_ctx(ring, skb, &off);
@@ -498,6 +502,13 @@ static void iovnet_rx_offloads(struct iovnet_ring *ring,
 
 		if (!vlans || test_bit(tci & VLAN_VID_MASK, vlans))
 			__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), tci);
+	}
+
+	if (unlikely(staterr & IOVNET_RXD_STAT_TS)) {
+		const struct iovnet_port_ops *ops = ring->qvec->port->ops;
+
+		if (ops->rx_tstamp)
+			ops->rx_tstamp(ring->qvec->port, skb);
 	}
 
 	skb->protocol = eth_type_trans(skb, netdev);

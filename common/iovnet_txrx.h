@@ -145,6 +145,11 @@ struct iovnet_port;
  * @tx_paused: did the link partner pause our transmitter (flow control)
  *	since the last call, or is it paused now? NULL where pause frames
  *	cannot be seen (a VF)
+ * @tx_tstamp: the stack wants @skb's transmission timestamped: true when
+ *	the device is to latch its time (IOVNET_TXD_MAC_TSTAMP). NULL where
+ *	the function has no clock (a VF)
+ * @rx_tstamp: the device latched the receive time of @skb's frame
+ *	(IOVNET_RXD_STAT_TS): attach it. NULL where it cannot (a VF)
  */
 struct iovnet_port_ops {
 	u32 (*queue_regs)(const struct iovnet_port *port, unsigned int q,
@@ -152,6 +157,8 @@ struct iovnet_port_ops {
 	void (*map_queue)(struct iovnet_port *port, unsigned int q,
 			  unsigned int vector);
 	bool (*tx_paused)(struct iovnet_port *port);
+	bool (*tx_tstamp)(struct iovnet_port *port, struct sk_buff *skb);
+	void (*rx_tstamp)(struct iovnet_port *port, struct sk_buff *skb);
 };
 
 /**

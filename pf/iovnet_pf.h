@@ -35,6 +35,16 @@
  * @cc: SYSTIM as a cycle counter
  * @tc: the clock's time, over @cc
  * @incvalue: TIMINCA's increment as "adjfine" last set it, for after a reset
+ * @tx_on: transmit timestamps asked for (HWTSTAMP_TX_ON; under RTNL)
+ * @rx_filter: the HWTSTAMP_FILTER_* in force (under RTNL)
+ * @tx_skb: the frame whose transmit time the device is to latch; set and
+ *	cleared by whoever holds IOVNET_PF_PTP_TX_BUSY
+ * @tx_start: when @tx_skb went to the device
+ * @tx_timeouts: transmit times the device never latched
+ * @tx_skipped: frames sent without their time: another one was waiting
+ * @rx_read_at: when the datapath last read a receive time (jiffies)
+ * @rx_free_at: when the PTP worker last saw RXSTMP free, or freed it
+ * @rx_cleared: receive times latched for frames no queue of the PF got
  */
 struct iovnet_pf_ptp {
 	struct ptp_clock_info info;
@@ -43,6 +53,15 @@ struct iovnet_pf_ptp {
 	struct cyclecounter cc;
 	struct timecounter tc;
 	u32 incvalue;
+	bool tx_on;
+	int rx_filter;
+	struct sk_buff *tx_skb;
+	unsigned long tx_start;
+	atomic64_t tx_timeouts;
+	atomic64_t tx_skipped;
+	unsigned long rx_read_at;
+	unsigned long rx_free_at;
+	u64 rx_cleared;
 };
 
 /* MAC counters the service task accumulates (the device clears on read) */
@@ -273,6 +292,7 @@ enum iovnet_pf_state {
 				 * task reports the hang (process context)
 				 */
 	IOVNET_PF_SPOOF_EVENT,	/* DOUTSYNC: the mailbox task reads WVBR */
+	IOVNET_PF_PTP_TX_BUSY,	/* a frame waits for its transmit time */
 	IOVNET_PF_NBITS,
 };
 
@@ -567,6 +587,12 @@ void iovnet_pf_ptp_reset(struct iovnet_pf *pf);
 void iovnet_pf_ptp_fini(struct iovnet_pf *pf);
 int iovnet_pf_get_ts_info(struct net_device *netdev,
 			  struct kernel_ethtool_ts_info *info);
+bool iovnet_pf_ptp_tx_tstamp(struct iovnet_port *port, struct sk_buff *skb);
+void iovnet_pf_ptp_rx_tstamp(struct iovnet_port *port, struct sk_buff *skb);
+int iovnet_pf_hwtstamp_set(struct iovnet_pf *pf, int tx_type, int *rx_filter,
+			   struct netlink_ext_ack *extack);
+void iovnet_pf_hwtstamp_get(struct iovnet_pf *pf, int *tx_type,
+			    int *rx_filter);
 
 /* iovnet_pf_ethtool.c */
 void iovnet_pf_set_ethtool_ops(struct net_device *netdev);

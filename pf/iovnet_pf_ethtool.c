@@ -281,6 +281,9 @@ static const char iovnet_pf_stat_names[][ETH_GSTRING_LEN] = {
 	"rx_undersize",
 	"rx_oversize",
 	"mbx_irqs_throttled",
+	"tx_hwtstamp_timeouts",
+	"tx_hwtstamp_skipped",
+	"rx_hwtstamp_cleared",
 };
 
 static void iovnet_pf_stat_values(struct iovnet_pf *pf, u64 *v)
@@ -298,6 +301,9 @@ static void iovnet_pf_stat_values(struct iovnet_pf *pf, u64 *v)
 	*v++ = hw->roc;
 	spin_unlock_bh(&pf->stats_lock);
 	*v++ = READ_ONCE(pf->mbx_irqs_throttled);
+	*v++ = atomic64_read(&pf->ptp.tx_timeouts);
+	*v++ = atomic64_read(&pf->ptp.tx_skipped);
+	*v++ = READ_ONCE(pf->ptp.rx_cleared);
 	WARN_ON_ONCE(v - start != ARRAY_SIZE(iovnet_pf_stat_names));
 }
 
@@ -519,13 +525,16 @@ static const u32 iovnet_pf_dump_regs[] = {
  * 12-bit multicast hash h is bit h % 32 of word 124 + h / 32.  Version 3
  * adds the throttling interval EITR of the PF's MSI-X vectors 0-8 (words
  * 252-260; queue pair q uses vector 1 + q), to see what moderation chose.
- * Version 4 adds LEDCTL (word 261), which "ethtool -p" drives.
+ * Version 4 adds LEDCTL (word 261), which "ethtool -p" drives. Version 5
+ * adds the IEEE 1588 setup: TIMINCA, TSYNCTXCTL, TSYNCRXCTL and the PTP
+ * EtherType filter (words 262-265); the latched times are not read, as
+ * that would free them.
  */
-#define IOVNET_PF_DUMP_VERSION	4
+#define IOVNET_PF_DUMP_VERSION	5
 #define IOVNET_PF_DUMP_WORDS	(ARRAY_SIZE(iovnet_pf_dump_regs) + \
 				 2 * IOVNET_POOLS + IOVNET_VLVF_ENTRIES + \
 				 2 * (IOVNET_RAR_ENTRIES - 1) + IOVNET_MTA_REGS + \
-				 IOVNET_PF_MAX_VECTORS + 1)
+				 IOVNET_PF_MAX_VECTORS + 1 + 4)
 
 static int iovnet_pf_get_regs_len(struct net_device *netdev)
 {
@@ -557,6 +566,10 @@ static void iovnet_pf_get_regs(struct net_device *netdev,
 	for (i = 0; i < IOVNET_PF_MAX_VECTORS; i++)
 		*buf++ = pf_rd32(pf, IOVNET_EITR(i));
 	*buf++ = pf_rd32(pf, IOVNET_LEDCTL);
+	*buf++ = pf_rd32(pf, IOVNET_PF_TIMINCA);
+	*buf++ = pf_rd32(pf, IOVNET_PF_TSYNCTXCTL);
+	*buf++ = pf_rd32(pf, IOVNET_PF_TSYNCRXCTL);
+	*buf++ = pf_rd32(pf, IOVNET_PF_ETQF(IOVNET_PF_ETQF_PTP));
 }
 
 /* "ethtool -r": the link drops and comes back by interrupt */

@@ -80,6 +80,8 @@ const struct iovnet_port_ops iovnet_pf_port_ops = {
 	.queue_regs = iovnet_pf_queue_regs,
 	.map_queue = iovnet_pf_map_queue,
 	.tx_paused = iovnet_pf_tx_paused,
+	.tx_tstamp = iovnet_pf_ptp_tx_tstamp,
+	.rx_tstamp = iovnet_pf_ptp_rx_tstamp,
 };
 
 static int iovnet_pf_mdic(struct iovnet_pf *pf, u32 op, u32 reg, u16 *data)

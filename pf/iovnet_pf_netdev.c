@@ -4,6 +4,8 @@
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/if_vlan.h>
+#include <linux/net_tstamp.h>
+#include <linux/uaccess.h>
 
 #include "iovnet_calc.h"
 #include "iovnet_pf.h"
@@ -278,6 +280,53 @@ static void iovnet_pf_get_stats64(struct net_device *netdev,
 	spin_unlock_bh(&pf->stats_lock);
 }
 
+#ifdef IOVNET_HAVE_NDO_HWTSTAMP_SET
+static int iovnet_pf_ndo_hwtstamp_set(struct net_device *netdev,
+				      struct kernel_hwtstamp_config *cfg,
+				      struct netlink_ext_ack *extack)
+{
+	return iovnet_pf_hwtstamp_set(netdev_priv(netdev), cfg->tx_type,
+				      &cfg->rx_filter, extack);
+}
+
+static int iovnet_pf_ndo_hwtstamp_get(struct net_device *netdev,
+				      struct kernel_hwtstamp_config *cfg)
+{
+	iovnet_pf_hwtstamp_get(netdev_priv(netdev), &cfg->tx_type,
+			       &cfg->rx_filter);
+	return 0;
+}
+#else
+/* Kernels before 6.6 pass the timestamping configuration as an ioctl */
+static int iovnet_pf_eth_ioctl(struct net_device *netdev, struct ifreq *ifr,
+			       int cmd)
+{
+	struct iovnet_pf *pf = netdev_priv(netdev);
+	struct hwtstamp_config cfg;
+	int err;
+
+	switch (cmd) {
+	case SIOCSHWTSTAMP:
+		if (copy_from_user(&cfg, ifr->ifr_data, sizeof(cfg)))
+			return -EFAULT;
+		if (cfg.flags)
+			return -EINVAL;
+		err = iovnet_pf_hwtstamp_set(pf, cfg.tx_type, &cfg.rx_filter,
+					     NULL);
+		if (err)
+			return err;
+		break;
+	case SIOCGHWTSTAMP:
+		memset(&cfg, 0, sizeof(cfg));
+		iovnet_pf_hwtstamp_get(pf, &cfg.tx_type, &cfg.rx_filter);
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	return copy_to_user(ifr->ifr_data, &cfg, sizeof(cfg)) ? -EFAULT : 0;
+}
+#endif
+
 static const struct net_device_ops iovnet_pf_netdev_ops = {
 	.ndo_open		= iovnet_pf_open,
 	.ndo_stop		= iovnet_pf_stop,
@@ -301,6 +350,12 @@ static const struct net_device_ops iovnet_pf_netdev_ops = {
 	.ndo_set_vf_link_state	= iovnet_pf_set_vf_link_state,
 	.ndo_get_vf_config	= iovnet_pf_get_vf_config,
 	.ndo_get_vf_stats	= iovnet_pf_get_vf_stats,
+#ifdef IOVNET_HAVE_NDO_HWTSTAMP_SET
+	.ndo_hwtstamp_get	= iovnet_pf_ndo_hwtstamp_get,
+	.ndo_hwtstamp_set	= iovnet_pf_ndo_hwtstamp_set,
+#else
+	.ndo_eth_ioctl		= iovnet_pf_eth_ioctl,
+#endif
 };
 
 static void iovnet_pf_link_update(struct iovnet_pf *pf)

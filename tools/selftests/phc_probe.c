@@ -19,19 +19,36 @@
  *                 "sysoff_ns X window_ns W", the median of clock minus
  *                 CLOCK_REALTIME and the widest read window; fails if any
  *                 window is negative
+ *   txts IF N     send N PTPv2 Delay_Req frames on IF (EtherType 0x88f7)
+ *                 asking for hardware transmit timestamps: print
+ *                 "txts got G inside I", the timestamps received and those
+ *                 between the clock's time before the send and after
+ *   rxts IF N     receive N PTPv2 event frames on IF with hardware
+ *                 timestamps (within 10 s): print "rxts got G inside I",
+ *                 those timestamped and those at most 1 s before the
+ *                 clock's time after their receipt
  *
+ * Hardware timestamping must be on for IF (hwstamp_ctl).
  * Exits 1 with a message on the first operation the kernel refuses.
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <linux/errqueue.h>
+#include <linux/if_packet.h>
+#include <linux/net_tstamp.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <poll.h>
 #include <linux/ptp_clock.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/timex.h>
 #include <time.h>
 #include <unistd.h>
@@ -102,6 +119,137 @@ static int64_t offset(clockid_t clk)
 		}
 	}
 	return off;
+}
+
+#define ETH_P_1588_ 0x88f7
+
+/* A packet socket on @ifname for PTP over Ethernet, timestamping @flags */
+static int ptp_socket(const char *ifname, int flags, int *ifindex)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	int fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_1588_));
+
+	if (fd < 0) {
+		perror("socket");
+		exit(1);
+	}
+	sll.sll_protocol = htons(ETH_P_1588_);
+	sll.sll_ifindex = if_nametoindex(ifname);
+	*ifindex = sll.sll_ifindex;
+	if (!sll.sll_ifindex || bind(fd, (struct sockaddr *)&sll, sizeof(sll)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags))) {
+		perror(ifname);
+		exit(1);
+	}
+	return fd;
+}
+
+/* The hardware time in a message's control data, or -1 */
+static int64_t msg_hwts(struct msghdr *msg)
+{
+	struct cmsghdr *cm;
+
+	for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SO_TIMESTAMPING) {
+			struct timespec *ts = (struct timespec *)CMSG_DATA(cm);
+
+			if (ts[2].tv_sec || ts[2].tv_nsec)
+				return ts_ns(&ts[2]);
+		}
+	}
+	return -1;
+}
+
+/* Receive one message (from the error queue with MSG_ERRQUEUE) in @ms */
+static int64_t recv_hwts(int fd, int flags, int ms)
+{
+	char data[256], ctrl[512];
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = ctrl,
+			      .msg_controllen = sizeof(ctrl) };
+	struct pollfd pfd = { fd, (flags & MSG_ERRQUEUE) ? POLLERR : POLLIN, 0 };
+
+	if (poll(&pfd, 1, ms) <= 0 || recvmsg(fd, &msg, flags) < 0)
+		return -2;
+	return msg_hwts(&msg);
+}
+
+static void txts(clockid_t clk, const char *ifname, int n)
+{
+	static const unsigned char dst[6] = { 0x01, 0x1b, 0x19, 0, 0, 0 };
+	int ifindex, got = 0, inside = 0, i;
+	int fd = ptp_socket(ifname, SOF_TIMESTAMPING_TX_HARDWARE |
+				    SOF_TIMESTAMPING_RAW_HARDWARE, &ifindex);
+	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_halen = 6 };
+	unsigned char frame[44] = { 0 };
+
+	to.sll_ifindex = ifindex;
+	to.sll_protocol = htons(ETH_P_1588_);
+	memcpy(to.sll_addr, dst, 6);
+	frame[0] = 0x01;	/* Delay_Req */
+	frame[1] = 0x02;	/* PTPv2 */
+	frame[3] = sizeof(frame);
+	for (i = 0; i < n; i++) {
+		int64_t before, ts, after;
+
+		frame[31] = i;	/* sequenceId */
+		before = now(clk);
+		if (sendto(fd, frame, sizeof(frame), 0, (struct sockaddr *)&to,
+			   sizeof(to)) < 0) {
+			perror("sendto");
+			exit(1);
+		}
+		ts = recv_hwts(fd, MSG_ERRQUEUE, 2000);
+		after = now(clk);
+		if (ts >= 0) {
+			got++;
+			inside += ts >= before && ts <= after;
+			if (ts < before || ts > after)
+				fprintf(stderr, "frame %d: %lld, not in [%lld, %lld]\n",
+					i, (long long)ts, (long long)before,
+					(long long)after);
+		}
+		usleep(20000);
+	}
+	printf("txts got %d inside %d\n", got, inside);
+	close(fd);
+}
+
+static void rxts(clockid_t clk, const char *ifname, int n)
+{
+	int ifindex, got = 0, inside = 0, seen = 0;
+	int fd = ptp_socket(ifname, SOF_TIMESTAMPING_RX_HARDWARE |
+				    SOF_TIMESTAMPING_RAW_HARDWARE, &ifindex);
+	int64_t end = now(CLOCK_MONOTONIC) + 10 * NSEC;
+	struct packet_mreq mr = { .mr_ifindex = ifindex,
+				  .mr_type = PACKET_MR_MULTICAST,
+				  .mr_alen = 6,
+				  .mr_address = { 0x01, 0x1b, 0x19 } };
+
+	/* PTP's multicast address, as ptp4l joins it */
+	if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr))) {
+		perror("PACKET_ADD_MEMBERSHIP");
+		exit(1);
+	}
+
+	while (got < n && seen < 10 * n && now(CLOCK_MONOTONIC) < end) {
+		int64_t ts = recv_hwts(fd, 0, 1000), at = now(clk);
+
+		if (ts == -2)
+			continue;
+		seen++;
+		if (ts < 0)
+			continue;	/* a general message: no time */
+		got++;
+		inside += ts <= at && at - ts < NSEC;
+		if (ts > at || at - ts >= NSEC)
+			fprintf(stderr, "frame %d: %lld, clock %lld after\n",
+				seen, (long long)ts, (long long)at);
+	}
+	printf("rxts got %d inside %d seen %d\n", got, inside, seen);
+	close(fd);
 }
 
 int main(int argc, char **argv)
@@ -198,6 +346,12 @@ int main(int argc, char **argv)
 			printf("sysoff_ns %lld window_ns %lld\n",
 			       (long long)off[so.n_samples / 2], (long long)width);
 			i++;
+		} else if (!strcmp(op, "txts") && i + 2 < argc) {
+			txts(clk, argv[i + 1], atoi(argv[i + 2]));
+			i += 2;
+		} else if (!strcmp(op, "rxts") && i + 2 < argc) {
+			rxts(clk, argv[i + 1], atoi(argv[i + 2]));
+			i += 2;
 		} else {
 			fprintf(stderr, "unknown operation %s\n", op);
 			return 2;

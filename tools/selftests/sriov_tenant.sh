@@ -269,7 +269,7 @@ check "vf 0 max_tx_rate 100 is reported by ip link" \
 	sh -c "ip link show $PF_IF | grep -E '^ *vf 0 ' | grep -q 'max_tx_rate 100Mbps'"
 # Queue vf + 8 must get the limit too (a VF can transmit on it without
 # asking for RSS). The observable would be RTTBCNRC behind RTTDQSEL = 8,
-# but the PF's register dump (version 4, pf/iovnet_pf_ethtool.c) does not
+# but the PF's register dump (version 5, pf/iovnet_pf_ethtool.c) does not
 # carry RTTBCNRC, and QEMU's igb drops RTTBCNRC writes and reads 0
 # (README, model limits: igb_core.c:4249-4250, 4267-4270); nor does the
 # model limit TX rates, so throughput shows nothing either.
