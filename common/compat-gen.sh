@@ -122,6 +122,8 @@ have ETHTOOL_RXFH_FIELDS linux/ethtool.h 'int \(\*get_rxfh_fields\)\('
 have ETHTOOL_RX_RING_COUNT linux/ethtool.h 'u32 \(\*get_rx_ring_count\)\('
 # hardware timestamping is configured through its own ndo from 6.6 (an
 # ioctl before); ethtool -T fills a kernel_ethtool_ts_info from 6.11
+# a cyclecounter's read callback took it const until 7.x
+have CYCLECOUNTER_READ_CONST linux/timecounter.h 'u64 \(\*read\)\(const struct cyclecounter \*cc\);'
 have NDO_HWTSTAMP_SET linux/netdevice.h 'int \(\*ndo_hwtstamp_set\)\(struct net_device \*dev, struct kernel_hwtstamp_config \*kernel_config, struct netlink_ext_ack \*extack\);'
 have KERNEL_ETHTOOL_TS_INFO linux/ethtool.h 'int \(\*get_ts_info\)\(struct net_device \*, struct kernel_ethtool_ts_info \*\);'
 # devlink names the driver itself from 6.2; a health reporter's grace

@@ -154,6 +154,13 @@ static inline void netif_queue_set_napi(struct net_device *dev,
 #endif
 
 /* The unbound system workqueue under its older name */
+/* What a cyclecounter's read callback is given: const before 7.x */
+#ifdef IOVNET_HAVE_CYCLECOUNTER_READ_CONST
+#define IOVNET_CYCLECOUNTER_CONST	const
+#else
+#define IOVNET_CYCLECOUNTER_CONST
+#endif
+
 /* ethtool -T's kernel-side structure has its own name from 6.11 */
 #ifndef IOVNET_HAVE_KERNEL_ETHTOOL_TS_INFO
 #define kernel_ethtool_ts_info ethtool_ts_info

@@ -52,7 +52,8 @@ static u64 iovnet_pf_ptp_read_systim(struct iovnet_pf *pf,
 	return (u64)hi << 32 | lo;
 }
 
-static u64 iovnet_pf_ptp_cc_read(const struct cyclecounter *cc)
+static u64
+iovnet_pf_ptp_cc_read(IOVNET_CYCLECOUNTER_CONST struct cyclecounter *cc)
 {
 	struct iovnet_pf *pf = container_of(cc, struct iovnet_pf, ptp.cc);
 
