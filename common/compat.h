@@ -153,7 +153,6 @@ static inline void netif_queue_set_napi(struct net_device *dev,
 #define kzalloc_obj(obj, gfp)	kzalloc(sizeof(obj), gfp)
 #endif
 
-/* The unbound system workqueue under its older name */
 /* What a cyclecounter's read callback is given: const before 7.x */
 #ifdef IOVNET_HAVE_CYCLECOUNTER_READ_CONST
 #define IOVNET_CYCLECOUNTER_CONST	const
@@ -166,6 +165,7 @@ static inline void netif_queue_set_napi(struct net_device *dev,
 #define kernel_ethtool_ts_info ethtool_ts_info
 #endif
 
+/* The unbound system workqueue under its older name */
 #ifdef IOVNET_NEED_SYSTEM_DFL_WQ
 #define system_dfl_wq system_unbound_wq
 #endif

@@ -14,10 +14,11 @@
  *
  * Hardware timestamps: the device latches one transmit time (TXSTMP) and one
  * receive time (RXSTMP), each held until its high word is read. One frame
- * at a time waits for its transmit time; the PTP worker looks for it every
- * tick and gives up after IOVNET_PF_PTP_TX_TIMEOUT. Received PTPv2 event
- * messages over Ethernet (EtherType 0x88f7, an ETQF filter) carry
- * IOVNET_RXD_STAT_TS, and the datapath reads their time from RXSTMP.
+ * at a time waits for its transmit time (not a TSO frame: every segment
+ * would latch one); the PTP worker looks for it at once, then every tick,
+ * and gives up after IOVNET_PF_PTP_TX_TIMEOUT. Received PTPv2 event messages
+ * over Ethernet (EtherType 0x88f7, an ETQF filter) carry IOVNET_RXD_STAT_TS,
+ * and the datapath reads their time from RXSTMP.
  */
 
 #include <linux/ethtool.h>
@@ -31,6 +32,7 @@
 #define IOVNET_PF_PTP_MAX_ADJ		999999880
 #define IOVNET_PF_PTP_CHECK_PERIOD	(30 * 60 * HZ)
 #define IOVNET_PF_PTP_TX_TIMEOUT	HZ
+#define IOVNET_PF_PTP_TX_SPIN		2	/* jiffies */
 /* A receive time nobody read for this long belongs to a frame the PF lost */
 #define IOVNET_PF_PTP_RX_STALE		(2 * HZ)
 
@@ -233,15 +235,22 @@ static long iovnet_pf_ptp_aux_work(struct ptp_clock_info *info)
 	long next = IOVNET_PF_PTP_CHECK_PERIOD;
 	unsigned long flags;
 
+	/* Error recovery: look again soon, iovnet_pf_ptp_reset() kicks too */
 	if (iovnet_pf_offline(pf))
-		return next;
+		return HZ;
 	spin_lock_irqsave(&pf->ptp.lock, flags);
 	timecounter_read(&pf->ptp.tc);
 	spin_unlock_irqrestore(&pf->ptp.lock, flags);
 	if (iovnet_pf_ptp_rx_unstick(pf))
 		next = HZ;
+	/*
+	 * A frame waiting for its time: the device latches it as the frame
+	 * leaves, so look again at once for IOVNET_PF_PTP_TX_SPIN (ptp4l
+	 * waits 1 ms by default), then every tick
+	 */
 	if (iovnet_pf_ptp_tx_poll(pf))
-		next = 1;
+		next = time_before(jiffies, pf->ptp.tx_start +
+				   IOVNET_PF_PTP_TX_SPIN) ? 0 : 1;
 	return next;
 }
 
@@ -289,15 +298,19 @@ bool iovnet_pf_ptp_tx_tstamp(struct iovnet_port *port, struct sk_buff *skb)
 
 	if (!READ_ONCE(pf->ptp.tx_on))
 		return false;
-	if (test_and_set_bit_lock(IOVNET_PF_PTP_TX_BUSY, pf->state)) {
+	/* Each segment would latch a time: only the first one is this frame's */
+	if (skb_is_gso(skb) ||
+	    test_and_set_bit_lock(IOVNET_PF_PTP_TX_BUSY, pf->state)) {
 		atomic64_inc(&pf->ptp.tx_skipped);
 		return false;
 	}
+	/* A time latched for a frame given up on is not this one's */
+	pf_rd32(pf, IOVNET_PF_TXSTMPH);
 	skb_shinfo(skb)->tx_flags |= SKBTX_IN_PROGRESS;
 	pf->ptp.tx_start = jiffies;
 	/* The worker reads tx_start after it sees the frame */
 	smp_store_release(&pf->ptp.tx_skb, skb_get(skb));
-	ptp_schedule_worker(pf->ptp.clock, 1);
+	ptp_schedule_worker(pf->ptp.clock, 0);
 	return true;
 }
 
@@ -393,6 +406,9 @@ void iovnet_pf_ptp_reset(struct iovnet_pf *pf)
 	timecounter_init(&pf->ptp.tc, &pf->ptp.cc, ktime_get_real_ns());
 	spin_unlock_irqrestore(&pf->ptp.lock, flags);
 	iovnet_pf_ptp_apply(pf);
+	/* A frame that waited through the reset lost its time: let it go */
+	if (pf->ptp.clock)
+		ptp_schedule_worker(pf->ptp.clock, 0);
 }
 
 /**

@@ -21,8 +21,9 @@
  *                 window is negative
  *   txts IF N     send N PTPv2 Delay_Req frames on IF (EtherType 0x88f7)
  *                 asking for hardware transmit timestamps: print
- *                 "txts got G inside I", the timestamps received and those
- *                 between the clock's time before the send and after
+ *                 "txts got G inside I wait_max_us W", the timestamps
+ *                 received, those between the clock's time before the send
+ *                 and after, and the longest send-to-timestamp wait
  *   rxts IF N     receive N PTPv2 event frames on IF with hardware
  *                 timestamps (within 10 s): print "rxts got G inside I",
  *                 those timestamped and those at most 1 s before the
@@ -180,6 +181,7 @@ static void txts(clockid_t clk, const char *ifname, int n)
 {
 	static const unsigned char dst[6] = { 0x01, 0x1b, 0x19, 0, 0, 0 };
 	int ifindex, got = 0, inside = 0, i;
+	int64_t wait_max = 0;
 	int fd = ptp_socket(ifname, SOF_TIMESTAMPING_TX_HARDWARE |
 				    SOF_TIMESTAMPING_RAW_HARDWARE, &ifindex);
 	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_halen = 6 };
@@ -203,6 +205,8 @@ static void txts(clockid_t clk, const char *ifname, int n)
 		}
 		ts = recv_hwts(fd, MSG_ERRQUEUE, 2000);
 		after = now(clk);
+		if (after - before > wait_max)
+			wait_max = after - before;
 		if (ts >= 0) {
 			got++;
 			inside += ts >= before && ts <= after;
@@ -213,7 +217,8 @@ static void txts(clockid_t clk, const char *ifname, int n)
 		}
 		usleep(20000);
 	}
-	printf("txts got %d inside %d\n", got, inside);
+	printf("txts got %d inside %d wait_max_us %lld\n", got, inside,
+	       (long long)(wait_max / 1000));
 	close(fd);
 }
 
