@@ -55,7 +55,9 @@ check "host B: ptp4l -H runs as a master on its PF" master_ok
 s2_offsets() {	# N: the last N offsets in state s2 of host A's slave
 	awk '/master offset/ && $5 == "s2" { print $4 }' "$WORK/slave.log" | tail -n "$1"
 }
-locked() { [ "$(s2_offsets 16 | wc -l)" -ge 16 ]; }
+# Settled: 32 offsets (16 s) in state s2; the servo swings by up to 15 ms
+# as it enters s2 (seen in CI), so the last 16 are judged
+locked() { [ "$(s2_offsets 32 | wc -l)" -ge 32 ]; }
 within() {	# BOUND VALUES...
 	local b=$1 v
 	shift
@@ -70,13 +72,13 @@ slave_ok() {
 	PID=$!
 	t=$(time_until "$(time_bound 90)" locked)
 	OFFS=$(s2_offsets 16 | tr '\n' ' ')
-	ktap_info "host A's slave locked (s2, 16 offsets) after ${t} ms; offsets (ns): $OFFS"
+	ktap_info "host A's slave settled (32 offsets in s2) after ${t} ms; last 16 (ns): $OFFS"
 	ktap_info "path delay (ns): $(awk '/master offset/ { print $10 }' "$WORK/slave.log" | tail -n 4 | tr '\n' ' ')"
 	locked && return 0
 	tail -n 6 "$WORK/slave.log" | while read -r l; do ktap_info "$l"; done
 	return 1
 }
-check "host A: ptp4l -H slave of host B locks (s2)" slave_ok
+check "host A: ptp4l -H slave of host B settles (32 offsets in s2)" slave_ok
 # Two TCG guests share 2 cores: when each processes a frame varies by
 # milliseconds, and the servo's offsets with it (measured: median 0.8 ms,
 # one of 16 at 5.3 ms)
